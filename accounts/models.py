@@ -1,0 +1,72 @@
+"""Account and its history."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from tortoise import fields
+from tortoise.models import Model
+
+
+class Role(StrEnum):
+    """What an account is for; decides what it may see and do."""
+
+    ADMIN = "ADMIN"
+    AGENT = "AGENT"
+    DEPARTMENT = "DEPARTMENT"
+    GRID_WORKER = "GRID_WORKER"
+    MERCHANT = "MERCHANT"
+    CITIZEN = "CITIZEN"
+
+
+class AccountEventKind(StrEnum):
+    CREATED = "CREATED"
+    PASSWORD_CHANGED = "PASSWORD_CHANGED"
+    LOCKED = "LOCKED"
+    DEACTIVATED = "DEACTIVATED"
+    REACTIVATED = "REACTIVATED"
+    TOKEN_ISSUED = "TOKEN_ISSUED"
+
+
+class Account(Model):
+    """A person or integration that signs in."""
+
+    id = fields.IntField(primary_key=True)
+    username = fields.CharField(max_length=64, unique=True)
+    display_name = fields.CharField(max_length=64)
+    role = fields.CharEnumField(Role, max_length=16, db_index=True)
+    phone = fields.CharField(max_length=20, null=True)
+    # argon2 hash; ``None`` for accounts that cannot sign in with a password
+    # (service accounts use tokens from ``wuyou token create``).
+    password_hash = fields.CharField(max_length=255, null=True)
+    is_active = fields.BooleanField(default=True)
+    # Bumped to revoke every token issued before (password change, deactivation).
+    token_version = fields.IntField(default=0)
+    failed_logins = fields.IntField(default=0)
+    locked_until = fields.DatetimeField(null=True)
+    last_login_at = fields.DatetimeField(null=True)
+    # Created by the demo seed (``demo-*`` accounts): never present unless asked for.
+    is_demo = fields.BooleanField(default=False)
+    created_at = fields.DatetimeField()
+    updated_at = fields.DatetimeField()
+
+    class Meta:
+        table = "account"
+
+
+class AccountEvent(Model):
+    """One change to an account: what happened, who did it, when."""
+
+    id = fields.BigIntField(primary_key=True)
+    account: fields.ForeignKeyRelation[Account] = fields.ForeignKeyField(
+        "accounts.Account", related_name="events", on_delete=fields.RESTRICT
+    )
+    actor: fields.ForeignKeyNullableRelation[Account] = fields.ForeignKeyField(
+        "accounts.Account", related_name=False, null=True, on_delete=fields.RESTRICT
+    )
+    kind = fields.CharEnumField(AccountEventKind, max_length=24)
+    note = fields.CharField(max_length=255, default="")
+    occurred_at = fields.DatetimeField()
+
+    class Meta:
+        table = "account_event"

@@ -1,0 +1,293 @@
+"""Account use cases: create, sign in, resolve a token's bearer, look accounts up."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from tortoise.exceptions import IntegrityError
+from tortoise.expressions import F
+from tortoise.transactions import in_transaction
+
+from accounts.models import Account, AccountEvent, AccountEventKind, Role
+from accounts.passwords import hash_password, needs_rehash, verify_password
+from accounts.tokens import IssuedToken, TokenClaims, TokenIssuer
+from wuyou import clock
+from wuyou.errors import DomainError, ErrorCode, Forbidden, Problem, Unauthenticated
+
+USERNAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_.\-]{2,63}$")
+PHONE_PATTERN = re.compile(r"^(\+?86)?1[3-9]\d{9}$|^0\d{2,3}-?\d{7,8}$|^\d{5,6}$")
+MIN_PASSWORD_LENGTH = 8
+
+
+@dataclass(frozen=True, slots=True)
+class AccountRecord:
+    """An account as the rest of the platform sees it (no secrets)."""
+
+    id: int
+    username: str
+    display_name: str
+    role: Role
+    phone: str | None
+    is_active: bool
+    created_at: datetime
+    last_login_at: datetime | None
+
+    @classmethod
+    def of(cls, account: Account) -> AccountRecord:
+        return cls(
+            id=account.id,
+            username=account.username,
+            display_name=account.display_name,
+            role=account.role,
+            phone=account.phone,
+            is_active=account.is_active,
+            created_at=account.created_at,
+            last_login_at=account.last_login_at,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Principal:
+    """Who is making a request: a verified, active account."""
+
+    account_id: int
+    username: str
+    role: Role
+
+    def require(self, *roles: Role) -> None:
+        """Raise :class:`Forbidden` unless this principal has one of ``roles``."""
+        if self.role not in roles:
+            raise Forbidden(f"This needs one of the roles {', '.join(r.value for r in roles)}.")
+
+
+@dataclass(frozen=True, slots=True)
+class LoginPolicy:
+    """How many wrong passwords lock an account, and for how long."""
+
+    max_failures: int = 5
+    lockout: timedelta = timedelta(minutes=15)
+
+
+@dataclass(frozen=True, slots=True)
+class LoginResult:
+    account: AccountRecord
+    token: IssuedToken
+
+
+def require_role(principal: Principal | None, *roles: Role) -> Principal:
+    """The principal, if signed in with one of ``roles``; else Unauthenticated / Forbidden."""
+    if principal is None:
+        raise Unauthenticated("Sign in to do this.")
+    principal.require(*roles)
+    return principal
+
+
+def validate_new_account(
+    username: str,
+    password: str | None,
+    display_name: str,
+    phone: str | None,
+    *,
+    check_password_policy: bool = True,
+) -> list[Problem]:
+    """Every problem with the fields of a new account (empty when all is well)."""
+    problems: list[Problem] = []
+    if not USERNAME_PATTERN.match(username):
+        problems.append(
+            Problem(
+                "username",
+                ErrorCode.INVALID,
+                "Use 3–64 lowercase letters, digits, '.', '_' or '-', "
+                "starting with a letter or digit.",
+            )
+        )
+    if password is not None and check_password_policy and len(password) < MIN_PASSWORD_LENGTH:
+        problems.append(
+            Problem(
+                "password",
+                ErrorCode.TOO_SHORT,
+                f"A password needs at least {MIN_PASSWORD_LENGTH} characters.",
+            )
+        )
+    if not display_name.strip():
+        problems.append(Problem("displayName", ErrorCode.REQUIRED, "A display name is required."))
+    elif len(display_name) > 64:
+        problems.append(Problem("displayName", ErrorCode.TOO_LONG, "At most 64 characters."))
+    if phone is not None and not PHONE_PATTERN.match(phone):
+        problems.append(Problem("phone", ErrorCode.INVALID, "Not a valid phone number."))
+    return problems
+
+
+async def create_account(
+    *,
+    username: str,
+    role: Role,
+    display_name: str,
+    password: str | None = None,
+    phone: str | None = None,
+    actor: Principal | None = None,
+    is_demo: bool = False,
+    check_password_policy: bool = True,
+) -> AccountRecord:
+    """Create an account. ``password=None`` makes an account that signs in only by token.
+
+    Raises :class:`DomainError` (``INVALID``, ``TOO_SHORT``, ``ALREADY_EXISTS`` ...).
+    """
+    username = username.strip().lower()
+    problems = validate_new_account(
+        username, password, display_name, phone, check_password_policy=check_password_policy
+    )
+    if problems:
+        raise DomainError.of(problems)
+    now = clock.now()
+    try:
+        async with in_transaction():
+            account = await Account.create(
+                username=username,
+                display_name=display_name.strip(),
+                role=role,
+                phone=phone,
+                password_hash=hash_password(password) if password is not None else None,
+                is_demo=is_demo,
+                created_at=now,
+                updated_at=now,
+            )
+            await AccountEvent.create(
+                account=account,
+                actor_id=actor.account_id if actor else None,
+                kind=AccountEventKind.CREATED,
+                note=f"role {role.value}",
+                occurred_at=now,
+            )
+    except IntegrityError:
+        raise DomainError(
+            ErrorCode.ALREADY_EXISTS, f"The username {username!r} is taken.", "username"
+        ) from None
+    return AccountRecord.of(account)
+
+
+async def authenticate(
+    username: str, password: str, *, issuer: TokenIssuer, policy: LoginPolicy
+) -> LoginResult:
+    """Check a username and password and issue a token.
+
+    Wrong credentials never say which part was wrong. ``policy.max_failures`` wrong
+    passwords in a row lock the account for ``policy.lockout``.
+    """
+    now = clock.now()
+    account = await Account.get_or_none(username=username.strip().lower())
+    if account is None or account.password_hash is None:
+        verify_password(None, password)
+        raise DomainError(
+            ErrorCode.INVALID_CREDENTIALS, "The username or password is wrong.", "password"
+        )
+    if account.locked_until is not None and account.locked_until > now:
+        raise DomainError(
+            ErrorCode.ACCOUNT_LOCKED,
+            "Too many wrong passwords: this account is locked for a while.",
+            "username",
+        )
+    if not verify_password(account.password_hash, password):
+        await _record_failure(account, now, policy)
+        raise DomainError(
+            ErrorCode.INVALID_CREDENTIALS, "The username or password is wrong.", "password"
+        )
+    if not account.is_active:
+        raise DomainError(ErrorCode.ACCOUNT_DISABLED, "This account is disabled.", "username")
+    changes: dict[str, object] = {"failed_logins": 0, "locked_until": None, "last_login_at": now}
+    if needs_rehash(account.password_hash):
+        changes["password_hash"] = hash_password(password)
+    await Account.filter(id=account.id).update(**changes)
+    account.last_login_at = now
+    token = issuer.issue(
+        account_id=account.id,
+        username=account.username,
+        role=account.role,
+        token_version=account.token_version,
+    )
+    return LoginResult(account=AccountRecord.of(account), token=token)
+
+
+async def _record_failure(account: Account, now: datetime, policy: LoginPolicy) -> None:
+    # Counted in the database, so concurrent attempts cannot undercount.
+    await Account.filter(id=account.id).update(failed_logins=F("failed_logins") + 1)
+    locked = await Account.filter(id=account.id, failed_logins__gte=policy.max_failures).update(
+        failed_logins=0, locked_until=now + policy.lockout
+    )
+    if locked:
+        await AccountEvent.create(
+            account_id=account.id,
+            kind=AccountEventKind.LOCKED,
+            note=f"{policy.max_failures} wrong passwords",
+            occurred_at=now,
+        )
+
+
+async def issue_service_token(
+    *, username: str, role: Role, issuer: TokenIssuer, ttl: timedelta, display_name: str = ""
+) -> IssuedToken:
+    """A long-lived token for ``username`` (created without a password if missing).
+
+    Used by operators (``wuyou token create``) for channel integrations and scripts.
+    An existing account must already have ``role``.
+    """
+    account = await Account.get_or_none(username=username.strip().lower())
+    if account is None:
+        record = await create_account(
+            username=username, role=role, display_name=display_name or username
+        )
+        account = await Account.get(id=record.id)
+    elif account.role is not role:
+        raise DomainError(
+            ErrorCode.WRONG_ROLE,
+            f"{account.username} is a {account.role.value} account, not {role.value}.",
+            "role",
+        )
+    if not account.is_active:
+        raise DomainError(ErrorCode.ACCOUNT_DISABLED, "This account is disabled.", "username")
+    await AccountEvent.create(
+        account=account,
+        kind=AccountEventKind.TOKEN_ISSUED,
+        note=f"valid {ttl}",
+        occurred_at=clock.now(),
+    )
+    return issuer.issue(
+        account_id=account.id,
+        username=account.username,
+        role=account.role,
+        token_version=account.token_version,
+        ttl=ttl,
+    )
+
+
+async def principal_for(claims: TokenClaims) -> Principal:
+    """The principal a token names, if its account is still active and the token not revoked."""
+    row = await Account.filter(id=claims.account_id).values("role", "is_active", "token_version")
+    if not row or not row[0]["is_active"] or row[0]["token_version"] != claims.token_version:
+        raise Unauthenticated("The token is no longer valid; sign in again.")
+    return Principal(account_id=claims.account_id, username=claims.username, role=row[0]["role"])
+
+
+async def get_accounts(ids: Iterable[int]) -> dict[int, AccountRecord]:
+    """Accounts by id (missing ids are absent from the result)."""
+    wanted = set(ids)
+    if not wanted:
+        return {}
+    return {a.id: AccountRecord.of(a) for a in await Account.filter(id__in=wanted)}
+
+
+async def get_account(account_id: int) -> AccountRecord | None:
+    """One account, or None."""
+    account = await Account.get_or_none(id=account_id)
+    return AccountRecord.of(account) if account else None
+
+
+async def get_accounts_by_username(usernames: Iterable[str]) -> list[AccountRecord]:
+    """Accounts with these usernames (unknown ones are skipped)."""
+    wanted = list({u.strip().lower() for u in usernames})
+    if not wanted:
+        return []
+    return [AccountRecord.of(a) for a in await Account.filter(username__in=wanted)]

@@ -1,0 +1,1 @@
+"""The ASGI application, its settings, authentication, lifespan and the ``wuyou`` CLI."""

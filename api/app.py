@@ -1,0 +1,98 @@
+"""The ASGI application: /graphql, /healthz, and the lifespan that opens and closes
+the database and the broadcaster."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import AsyncIterator
+from datetime import timedelta
+
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route, WebSocketRoute
+
+from accounts.service import LoginPolicy
+from accounts.tokens import TokenIssuer
+from api import db, logs
+from api.graphql_view import WuyouGraphQL
+from api.middleware import RequestIdMiddleware
+from api.settings import Settings
+from schema import Limits, build_schema
+from schema.context import Services
+from wuyou import __version__, events
+
+
+def create_app(settings: Settings | None = None) -> Starlette:
+    """Build the app for ``settings`` (default: from the environment)."""
+    settings = settings or Settings.from_env()
+    logs.configure(settings.log_level, json_lines=settings.log_json)
+    schema = build_schema(
+        Limits(
+            max_depth=settings.max_query_depth,
+            max_tokens=settings.max_query_tokens,
+            max_aliases=settings.max_aliases,
+            introspection=settings.introspection,
+            mask_errors=not settings.detailed_errors,
+        )
+    )
+    services = Services(
+        issuer=TokenIssuer(settings.secret_key, timedelta(seconds=settings.token_ttl_seconds)),
+        login_policy=LoginPolicy(
+            max_failures=settings.login_max_failures,
+            lockout=timedelta(seconds=settings.login_lockout_seconds),
+        ),
+    )
+    graphql = WuyouGraphQL(
+        schema,
+        services=services,
+        graphiql=settings.graphiql,
+        allowed_origins=settings.allowed_origins,
+    )
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        await db.connect(settings.database_url)
+        previous = events.install(events.InProcessBroadcaster())
+        try:
+            yield
+        finally:
+            await events.broadcaster().close()
+            events.install(previous)
+            await db.disconnect()
+
+    async def healthz(request: Request) -> JSONResponse:
+        healthy = await db.ping()
+        return JSONResponse(
+            {
+                "status": "ok" if healthy else "unavailable",
+                "database": healthy,
+                "version": __version__,
+            },
+            status_code=200 if healthy else 503,
+        )
+
+    middleware = [Middleware(RequestIdMiddleware)]
+    if settings.allowed_origins:
+        middleware.append(
+            Middleware(
+                CORSMiddleware,
+                allow_origins=list(settings.allowed_origins),
+                allow_methods=["GET", "POST"],
+                allow_headers=["Authorization", "Content-Type", "X-Request-ID"],
+                expose_headers=["X-Request-ID"],
+            )
+        )
+    app = Starlette(
+        routes=[
+            Route("/graphql", graphql),
+            WebSocketRoute("/graphql", graphql),
+            Route("/healthz", healthz, methods=["GET"]),
+        ],
+        middleware=middleware,
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    return app

@@ -1,0 +1,244 @@
+"""The ``wuyou`` command line: serve, migrate, seed, tokens, plugins, schema export."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from collections.abc import Awaitable, Callable, Coroutine
+from datetime import timedelta
+from typing import Annotated, Any, TypeVar
+
+import typer
+import uvicorn
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from accounts.models import Role
+from accounts.service import issue_service_token
+from accounts.tokens import IssuedToken, TokenIssuer
+from api import db
+from api.settings import Settings, SettingsError
+from wuyou.errors import DomainError
+
+app = typer.Typer(
+    name="wuyou",
+    help="无忧 wuyou: the GraphQL API of a city's public-service platform.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_show_locals=False,
+)
+token_app = typer.Typer(help="Bearer tokens for integrations and scripts.", no_args_is_help=True)
+app.add_typer(token_app, name="token")
+
+console = Console(stderr=True)
+T = TypeVar("T")
+
+DatabaseUrl = Annotated[
+    str | None,
+    typer.Option(
+        "--database-url",
+        envvar="WUYOU_DATABASE_URL",
+        help="sqlite://path or postgres://user@host:port/db (default sqlite://wuyou.sqlite3).",
+    ),
+]
+
+
+def _settings(database_url: str | None) -> Settings:
+    try:
+        settings = Settings.from_env()
+        return settings.with_(database_url=database_url) if database_url else settings
+    except SettingsError as error:
+        console.print(f"[red]Configuration error:[/red] {error}")
+        raise typer.Exit(2) from None
+
+
+def _run(work: Callable[[], Coroutine[Any, Any, T]]) -> T:
+    return asyncio.run(work())
+
+
+async def _with_database(settings: Settings, work: Callable[[], Awaitable[T]]) -> T:
+    await db.connect(settings.database_url, all_tasks=False)
+    try:
+        return await work()
+    finally:
+        await db.disconnect()
+
+
+class _RichSeedProgress:
+    """Shows each seeding stage as a progress bar."""
+
+    def __init__(self, progress: Progress) -> None:
+        self._progress = progress
+        self._task: Any = None
+
+    def stage(self, name: str, total: int) -> None:
+        if self._task is not None:
+            self._progress.update(self._task, completed=self._progress.tasks[-1].total)
+        self._task = self._progress.add_task(name, total=total)
+
+    def advance(self, steps: int = 1) -> None:
+        if self._task is not None:
+            self._progress.advance(self._task, steps)
+
+
+def _migrate(settings: Settings) -> None:
+    console.print(f"Migrating {_redact(settings.database_url)} …")
+    _run(lambda: db.migrate(settings.database_url))
+
+
+def _seed_demo(settings: Settings) -> None:
+    from grids.demo import seed_demo_city
+
+    columns = (
+        TextColumn("{task.description:<28}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+    )
+    with Progress(*columns, console=console, transient=False) as progress:
+        report = _run(
+            lambda: _with_database(settings, lambda: seed_demo_city(_RichSeedProgress(progress)))
+        )
+    if report.total():
+        added = ", ".join(f"{n} {what}" for what, n in report.created.items() if n)
+        console.print(f"Demo city loaded: {added}.")
+    else:
+        console.print("Demo city already loaded; nothing added.")
+
+
+def _redact(url: str) -> str:
+    scheme, sep, rest = url.partition("://")
+    if "@" in rest:
+        credentials, _, host = rest.rpartition("@")
+        user = credentials.split(":", 1)[0]
+        return f"{scheme}{sep}{user}:***@{host}" if ":" in credentials else url
+    return url
+
+
+@app.command()
+def serve(
+    demo: Annotated[
+        bool, typer.Option("--demo", help="Load the demo city if it is not loaded yet.")
+    ] = False,
+    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="TCP port.")] = 8000,
+    workers: Annotated[int, typer.Option(help="Worker processes.", min=1)] = 1,
+    database_url: DatabaseUrl = None,
+) -> None:
+    """Migrate the database, optionally load the demo city, and serve /graphql."""
+    settings = _settings(database_url)
+    _migrate(settings)
+    if demo:
+        _seed_demo(settings)
+    # Worker processes build their own app from the environment.
+    os.environ["WUYOU_DATABASE_URL"] = settings.database_url
+    if workers > 1 and settings.database_url.startswith("sqlite"):
+        console.print(
+            "[yellow]Several workers on SQLite serialise their writes; "
+            "use PostgreSQL for real load.[/yellow]"
+        )
+    ide = " (GraphiQL)" if settings.graphiql else ""
+    console.print(f"Serving http://{host}:{port}/graphql{ide}")
+    uvicorn.run(
+        "api.app:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_config=None,
+        proxy_headers=True,
+    )
+
+
+@app.command()
+def migrate(database_url: DatabaseUrl = None) -> None:
+    """Apply pending database migrations (creates a SQLite file if needed)."""
+    settings = _settings(database_url)
+    _migrate(settings)
+    console.print("Database is up to date.")
+
+
+@app.command()
+def seed(
+    demo: Annotated[bool, typer.Option("--demo", help="Load the Wuhai demo city.")] = False,
+    database_url: DatabaseUrl = None,
+) -> None:
+    """Load data into a migrated database. Idempotent: a second run adds nothing."""
+    if not demo:
+        console.print("Nothing to seed: pass --demo to load the demo city.")
+        raise typer.Exit(2)
+    settings = _settings(database_url)
+    _migrate(settings)
+    _seed_demo(settings)
+
+
+@token_app.command("create")
+def token_create(
+    role: Annotated[Role, typer.Option(help="The account's role.", case_sensitive=False)],
+    username: Annotated[str, typer.Option(help="The account; created without a password if new.")],
+    days: Annotated[int, typer.Option(help="Validity in days.", min=1, max=3650)] = 365,
+    database_url: DatabaseUrl = None,
+) -> None:
+    """Print a bearer token for an account (for channel integrations and scripts)."""
+    settings = _settings(database_url)
+    issuer = TokenIssuer(settings.secret_key, timedelta(seconds=settings.token_ttl_seconds))
+
+    async def work() -> IssuedToken:
+        return await issue_service_token(
+            username=username, role=role, issuer=issuer, ttl=timedelta(days=days)
+        )
+
+    try:
+        issued = _run(lambda: _with_database(settings, work))
+    except DomainError as error:
+        console.print(f"[red]{error}[/red]")
+        raise typer.Exit(1) from None
+    console.print(f"Token for {username} ({role.value}), valid until {issued.expires_at:%Y-%m-%d}:")
+    typer.echo(issued.token)
+
+
+@app.command()
+def plugins() -> None:
+    """List loaded plugins with their versions and hooks."""
+    from plugins.manager import describe, plugin_manager
+
+    infos = describe(plugin_manager())
+    if not infos:
+        typer.echo("No plugins loaded.")
+        return
+    table = Table("plugin", "version", "kind", "hooks")
+    for info in infos:
+        table.add_row(
+            info.name,
+            info.version or "-",
+            "built-in" if info.builtin else "entry point",
+            ", ".join(info.hooks),
+        )
+    Console().print(table)
+
+
+@app.command("export-schema")
+def export_schema(
+    check: Annotated[
+        bool, typer.Option("--check", help="Fail if schema.graphql is stale.")
+    ] = False,
+) -> None:
+    """Write the GraphQL SDL to schema/schema.graphql (the public contract)."""
+    from schema import SDL_PATH, export_sdl
+
+    sdl = export_sdl()
+    current = SDL_PATH.read_text(encoding="utf-8") if SDL_PATH.exists() else ""
+    if check:
+        if current != sdl:
+            console.print("[red]schema/schema.graphql is stale: run `wuyou export-schema`.[/red]")
+            raise typer.Exit(1)
+        console.print("schema/schema.graphql is current.")
+        return
+    SDL_PATH.write_text(sdl, encoding="utf-8")
+    console.print(f"Wrote {SDL_PATH}.")
+
+
+def main() -> None:
+    """Entry point of the ``wuyou`` console script."""
+    app()

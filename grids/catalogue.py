@@ -1,0 +1,104 @@
+"""Departments and intake channels: the catalogues tickets are routed and counted by."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from grids.models import Channel, ChannelKind, Department, DepartmentLevel, DepartmentMember
+from wuyou.errors import DomainError, ErrorCode
+
+_DEPARTMENT_COLUMNS = ("id", "code", "name", "short_name", "level", "area_id", "duty_phone")
+_CHANNEL_COLUMNS = ("id", "code", "name", "kind", "number", "department_id")
+
+
+@dataclass(frozen=True, slots=True)
+class DepartmentRecord:
+    id: int
+    code: str
+    name: str
+    short_name: str
+    level: DepartmentLevel
+    area_id: int
+    duty_phone: str
+
+
+@dataclass(frozen=True, slots=True)
+class ChannelRecord:
+    id: int
+    code: str
+    name: str
+    kind: ChannelKind
+    number: str
+    department_id: int | None
+
+
+def _department(row: Mapping[str, Any]) -> DepartmentRecord:
+    return DepartmentRecord(**{c: row[c] for c in _DEPARTMENT_COLUMNS})
+
+
+def _channel(row: Mapping[str, Any]) -> ChannelRecord:
+    return ChannelRecord(**{c: row[c] for c in _CHANNEL_COLUMNS})
+
+
+async def list_departments(
+    *, level: DepartmentLevel | None = None, area_id: int | None = None
+) -> list[DepartmentRecord]:
+    """Active departments, city level first, in catalogue order."""
+    query = Department.filter(is_active=True)
+    if level is not None:
+        query = query.filter(level=level)
+    if area_id is not None:
+        query = query.filter(area_id=area_id)
+    rows = await query.order_by("level", "sort_order", "code").values(*_DEPARTMENT_COLUMNS)
+    return [_department(r) for r in rows]
+
+
+async def get_departments_by_id(ids: Iterable[int]) -> dict[int, DepartmentRecord]:
+    """Departments by id; unknown ids are absent."""
+    wanted = list(set(ids))
+    if not wanted:
+        return {}
+    rows = await Department.filter(id__in=wanted).values(*_DEPARTMENT_COLUMNS)
+    return {r["id"]: _department(r) for r in rows}
+
+
+async def get_department(code: str) -> DepartmentRecord | None:
+    """The department with ``code``, or None."""
+    rows = await Department.filter(code=code).values(*_DEPARTMENT_COLUMNS)
+    return _department(rows[0]) if rows else None
+
+
+async def list_channels(*, kind: ChannelKind | None = None) -> list[ChannelRecord]:
+    """Active intake channels in catalogue order."""
+    query = Channel.filter(is_active=True)
+    if kind is not None:
+        query = query.filter(kind=kind)
+    rows = await query.order_by("sort_order", "code").values(*_CHANNEL_COLUMNS)
+    return [_channel(r) for r in rows]
+
+
+async def departments_of(account_ids: Iterable[int]) -> dict[int, DepartmentRecord]:
+    """The department each DEPARTMENT-role account works for (absent when none)."""
+    wanted = list(set(account_ids))
+    if not wanted:
+        return {}
+    members = await DepartmentMember.filter(account_id__in=wanted).values(
+        "account_id", "department_id"
+    )
+    departments = await get_departments_by_id(m["department_id"] for m in members)
+    return {m["account_id"]: departments[m["department_id"]] for m in members}
+
+
+async def join_department(account_id: int, department_code: str) -> DepartmentRecord:
+    """Make an account staff of a department (replacing any earlier department)."""
+    department = await get_department(department_code)
+    if department is None:
+        raise DomainError(
+            ErrorCode.NOT_FOUND, f"No department {department_code!r}.", "departmentCode"
+        )
+    await DepartmentMember.update_or_create(
+        defaults={"department_id": department.id}, account_id=account_id
+    )
+    return department

@@ -1,0 +1,1 @@
+"""Merchants: registration, orders, offers and the dispatch engine."""

@@ -1,0 +1,1 @@
+"""The plugin system: the contract (hookspecs), the manager, and the built-in plugins."""

@@ -1,0 +1,98 @@
+"""Loading plugins: built-ins by module name, third parties by entry point."""
+
+from __future__ import annotations
+
+import importlib
+import importlib.metadata
+import logging
+import os
+from dataclasses import dataclass
+from functools import cache
+
+import pluggy
+
+from plugins import hookspecs
+
+log = logging.getLogger(__name__)
+
+#: Built-in plugin modules, registered exactly like third-party plugins.
+BUILTIN_PLUGINS: tuple[str, ...] = ()
+
+ENTRY_POINT_GROUP = hookspecs.PROJECT
+
+
+@dataclass(frozen=True, slots=True)
+class PluginInfo:
+    """What ``wuyou plugins`` shows about one loaded plugin."""
+
+    name: str
+    version: str | None
+    builtin: bool
+    hooks: tuple[str, ...]
+
+
+def _allowed() -> set[str] | None:
+    """Plugin names allowed by ``WUYOU_LOAD_PLUGINS`` (comma-separated); None allows all."""
+    raw = os.environ.get("WUYOU_LOAD_PLUGINS")
+    if raw is None:
+        return None
+    return {name.strip() for name in raw.split(",") if name.strip()}
+
+
+def create_plugin_manager(*, load_entry_points: bool = True) -> pluggy.PluginManager:
+    """A fresh manager with the hook specs, the built-ins and (optionally) entry points."""
+    manager = pluggy.PluginManager(hookspecs.PROJECT)
+    manager.add_hookspecs(hookspecs)
+    allowed = _allowed()
+    for module_name in BUILTIN_PLUGINS:
+        if allowed is None or module_name in allowed:
+            manager.register(importlib.import_module(module_name), name=module_name)
+    if load_entry_points:
+        for entry_point in importlib.metadata.entry_points(group=ENTRY_POINT_GROUP):
+            if allowed is not None and entry_point.name not in allowed:
+                continue
+            try:
+                manager.register(entry_point.load(), name=entry_point.name)
+            except Exception:
+                log.exception("plugin %s failed to load; skipped", entry_point.name)
+    manager.check_pending()
+    return manager
+
+
+@cache
+def plugin_manager() -> pluggy.PluginManager:
+    """The process's plugin manager, loaded once on first use."""
+    return create_plugin_manager()
+
+
+def describe(manager: pluggy.PluginManager) -> list[PluginInfo]:
+    """Name, version and implemented hooks of every registered plugin."""
+    versions = {
+        entry_point.name: entry_point.dist.version if entry_point.dist else None
+        for entry_point in importlib.metadata.entry_points(group=ENTRY_POINT_GROUP)
+    }
+    infos = []
+    for name, plugin in manager.list_name_plugin():
+        if plugin is None:
+            continue
+        hooks = tuple(sorted(caller.name for caller in manager.get_hookcallers(plugin) or ()))
+        infos.append(
+            PluginInfo(
+                name=name, version=versions.get(name), builtin=name in BUILTIN_PLUGINS, hooks=hooks
+            )
+        )
+    return sorted(infos, key=lambda info: (not info.builtin, info.name))
+
+
+def notify(hook_name: str, **kwargs: object) -> None:
+    """Call every implementation of a broadcast hook, each isolated from the others.
+
+    A failing plugin is logged and skipped; the rest still run, and the caller never
+    sees the exception.
+    """
+    hook = getattr(plugin_manager().hook, hook_name)
+    for impl in hook.get_hookimpls():
+        try:
+            impl.function(**{name: kwargs[name] for name in impl.argnames})
+        except Exception:
+            log.exception("plugin %s failed in %s", impl.plugin_name, hook_name)

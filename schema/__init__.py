@@ -1,0 +1,94 @@
+"""The Strawberry schema: root types composed from one mixin per domain."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import strawberry
+from graphql import GraphQLError
+from strawberry import relay
+from strawberry.extensions import (
+    DisableIntrospection,
+    MaxAliasesLimiter,
+    MaxTokensLimiter,
+    ParserCache,
+    QueryDepthLimiter,
+    SchemaExtension,
+    ValidationCache,
+)
+from strawberry.schema.config import StrawberryConfig
+from strawberry.types import ExecutionContext
+
+from schema.accounts import AccountMutations, AccountQueries
+from schema.errors import MaskUnexpectedErrors, log_unexpected
+from schema.grids import GridMutations, GridQueries, GridSubscriptions
+
+SDL_PATH = Path(__file__).with_name("schema.graphql")
+
+
+@strawberry.type(description="Everything a client can read.")
+class Query(AccountQueries, GridQueries):
+    @strawberry.field(description="Any object by its global id; null when there is none.")
+    async def node(self, info: strawberry.Info, id: relay.GlobalID) -> relay.Node | None:
+        try:
+            return await id.resolve_node(info, required=False)
+        except (KeyError, ValueError):  # a well-formed id naming no type of ours
+            return None
+
+
+@strawberry.type(description="Everything a client can change.")
+class Mutation(AccountMutations, GridMutations):
+    pass
+
+
+@strawberry.type(description="Live updates, over graphql-transport-ws on /graphql.")
+class Subscription(GridSubscriptions):
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    """Guards against abusive queries, and what clients may learn when things go wrong."""
+
+    max_depth: int = 12
+    max_tokens: int = 2000
+    max_aliases: int = 30
+    introspection: bool = True
+    mask_errors: bool = False
+
+
+class WuyouSchema(strawberry.Schema):
+    """The schema, logging only the errors that are bugs (validation and access are not)."""
+
+    def process_errors(
+        self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
+    ) -> None:
+        log_unexpected(errors)
+
+
+def build_schema(limits: Limits = Limits()) -> strawberry.Schema:
+    """The schema with depth/token/alias limits, parser and validation caches, and masking."""
+    extensions: list[type[SchemaExtension] | object] = [
+        lambda: QueryDepthLimiter(max_depth=limits.max_depth),
+        lambda: MaxTokensLimiter(max_token_count=limits.max_tokens),
+        lambda: MaxAliasesLimiter(max_alias_count=limits.max_aliases),
+        lambda: ParserCache(maxsize=1000),
+        lambda: ValidationCache(maxsize=1000),
+    ]
+    if not limits.introspection:
+        extensions.append(DisableIntrospection)
+    if limits.mask_errors:
+        extensions.append(MaskUnexpectedErrors)
+    return WuyouSchema(
+        query=Query,
+        mutation=Mutation,
+        subscription=Subscription,
+        extensions=extensions,  # type: ignore[arg-type]
+        config=StrawberryConfig(relay_max_results=100),
+    )
+
+
+def export_sdl() -> str:
+    """The schema in SDL, as committed in schema/schema.graphql."""
+    return build_schema().as_str() + "\n"

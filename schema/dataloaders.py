@@ -1,0 +1,64 @@
+"""Per-request DataLoaders: every related object is fetched in batches, never one by one."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Hashable, Mapping, Sequence
+from typing import Any, TypeVar
+
+from strawberry.dataloader import DataLoader
+
+from accounts.service import AccountRecord, get_accounts
+from grids.areas import AreaRecord, children_of, get_areas_by_code, get_areas_by_id, get_boundaries
+from grids.catalogue import DepartmentRecord, departments_of, get_departments_by_id
+from grids.workers import GridWorkerRecord, grid_of_workers, workers_in_grids, workers_within
+
+K = TypeVar("K", bound=Hashable)
+V = TypeVar("V")
+
+
+def _by_key(
+    fetch: Callable[[Sequence[K]], Awaitable[Mapping[K, V]]], *, cache: bool
+) -> DataLoader[K, V | None]:
+    async def load(keys: list[K]) -> list[V | None]:
+        found = await fetch(keys)
+        return [found.get(key) for key in keys]
+
+    return DataLoader(load_fn=load, cache=cache)
+
+
+def _lists(
+    fetch: Callable[[Sequence[K]], Awaitable[Mapping[K, list[V]]]], *, cache: bool
+) -> DataLoader[K, list[V]]:
+    async def load(keys: list[K]) -> list[list[V]]:
+        found = await fetch(keys)
+        return [found.get(key, []) for key in keys]
+
+    return DataLoader(load_fn=load, cache=cache)
+
+
+class Loaders:
+    """The DataLoaders of one request (or, uncached, of one websocket connection)."""
+
+    def __init__(self, *, cache: bool = True) -> None:
+        self.area_by_id: DataLoader[int, AreaRecord | None] = _by_key(get_areas_by_id, cache=cache)
+        self.area_by_code: DataLoader[str, AreaRecord | None] = _by_key(
+            get_areas_by_code, cache=cache
+        )
+        self.children: DataLoader[int, list[AreaRecord]] = _lists(children_of, cache=cache)
+        self.boundary: DataLoader[int, dict[str, Any] | None] = _by_key(get_boundaries, cache=cache)
+        self.workers_in_grid: DataLoader[int, list[GridWorkerRecord]] = _lists(
+            workers_in_grids, cache=cache
+        )
+        self.workers_within: DataLoader[str, list[GridWorkerRecord]] = _lists(
+            workers_within, cache=cache
+        )
+        self.grid_of_worker: DataLoader[int, int | None] = _by_key(grid_of_workers, cache=cache)
+        self.department_by_id: DataLoader[int, DepartmentRecord | None] = _by_key(
+            get_departments_by_id, cache=cache
+        )
+        self.department_of_account: DataLoader[int, DepartmentRecord | None] = _by_key(
+            departments_of, cache=cache
+        )
+        self.account_by_id: DataLoader[int, AccountRecord | None] = _by_key(
+            get_accounts, cache=cache
+        )

@@ -1,0 +1,111 @@
+"""Shared fixtures: a migrated, demo-seeded database per backend, and the ASGI app on it.
+
+Every test that uses ``database_url`` runs on SQLite, and again on PostgreSQL when
+``WUYOU_TEST_DATABASE_URL`` names a server (``.ci/run`` sets it). Each run works in a
+database of its own, created for the run and dropped at its end, so nothing is left
+behind for the next run.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import asyncpg
+import pytest
+from starlette.testclient import TestClient
+
+from api import db
+from api.app import create_app
+from api.settings import Settings
+from grids.demo import seed_demo_city
+
+BACKENDS = ["sqlite"]
+if os.environ.get("WUYOU_TEST_DATABASE_URL"):
+    BACKENDS.append("postgres")
+
+
+def _server_url(url: str, database: str) -> str:
+    parts = urlsplit(url)
+    return urlunsplit(parts._replace(path=f"/{database}"))
+
+
+async def _admin(url: str, statement: str) -> None:
+    parts = urlsplit(url)
+    connection = await asyncpg.connect(
+        host=parts.hostname,
+        port=parts.port or 5432,
+        user=parts.username or "postgres",
+        password=parts.password,
+        database=parts.path.lstrip("/") or "postgres",
+        timeout=5,
+    )
+    try:
+        await connection.execute(statement)
+    finally:
+        await connection.close()
+
+
+async def _prepare(url: str) -> None:
+    await db.migrate(url)
+    await db.connect(url)
+    try:
+        await seed_demo_city()
+    finally:
+        await db.disconnect()
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def database_url(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
+    """A freshly migrated database with the demo city loaded."""
+    if request.param == "sqlite":
+        path: Path = tmp_path_factory.mktemp("db") / "wuyou-test.sqlite3"
+        url = f"sqlite://{path}"
+        asyncio.run(_prepare(url))
+        yield url
+        return
+    base = os.environ["WUYOU_TEST_DATABASE_URL"]
+    name = f"wuyou_test_{uuid.uuid4().hex[:12]}"
+    try:
+        asyncio.run(_admin(base, f'CREATE DATABASE "{name}"'))
+    except (OSError, asyncpg.PostgresError) as error:
+        pytest.skip(f"PostgreSQL at {base} is not usable: {error}")
+    url = _server_url(base, name)
+    try:
+        asyncio.run(_prepare(url))
+        yield url
+    finally:
+        asyncio.run(_admin(base, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+@pytest.fixture
+def settings(database_url: str) -> Settings:
+    return Settings.from_env({}, database_url=database_url, log_json=False, log_level="WARNING")
+
+
+@pytest.fixture
+def client(settings: Settings) -> Iterator[TestClient]:
+    """The real ASGI app, lifespan included, on the test database."""
+    with TestClient(create_app(settings)) as test_client:
+        yield test_client
+
+
+@pytest.fixture
+async def connected(database_url: str) -> AsyncIterator[str]:
+    """The ORM connected to the test database, for domain-level tests."""
+    await db.connect(database_url)
+    try:
+        yield database_url
+    finally:
+        await db.disconnect()
+
+
+def unique(prefix: str) -> str:
+    """A username or name no other test uses."""
+    return f"{prefix}-{uuid.uuid4().hex[:10]}"

@@ -1,0 +1,58 @@
+"""Migrations: they build an empty database, rerun as no-ops, and match the models."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from tortoise import Tortoise
+from tortoise.migrations.autodetector import MigrationAutodetector
+
+import accounts
+import grids
+from api import db
+
+
+def _migration_files() -> set[tuple[str, str]]:
+    return {
+        (package.__name__, path.stem)
+        for package in (accounts, grids)
+        for path in (Path(package.__file__).parent / "migrations").glob("0*.py")
+    }
+
+
+async def test_migrations_apply_to_an_empty_database_and_rerun_cleanly(tmp_path: Path) -> None:
+    path = tmp_path / "empty.sqlite3"
+    await db.migrate(f"sqlite://{path}")
+    await db.migrate(f"sqlite://{path}")
+    with sqlite3.connect(path) as connection:
+        tables = {
+            row[0]
+            for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+        }
+        applied = connection.execute("SELECT app, name FROM tortoise_migrations").fetchall()
+    assert {
+        "account",
+        "account_event",
+        "area",
+        "grid_cell",
+        "grid_worker",
+        "grid_assignment_event",
+        "department",
+        "department_member",
+        "channel",
+    } <= tables
+    assert sorted(applied) == sorted(_migration_files())
+
+
+async def test_models_have_no_changes_missing_from_migrations() -> None:
+    config = db.tortoise_config("sqlite://:memory:")
+    await Tortoise.init(config=config)
+    try:
+        from tortoise.context import require_context
+
+        detector = MigrationAutodetector(require_context().apps, config["apps"])
+        writers = await detector.changes()
+    finally:
+        await Tortoise.close_connections()
+    assert writers == [], "models changed without a migration: run `tortoise makemigrations`"

@@ -1,0 +1,59 @@
+"""Settings from the environment, and the refusals that keep production safe."""
+
+from __future__ import annotations
+
+import pytest
+
+from api.settings import DEFAULT_SECRET_KEY, Environment, Settings, SettingsError
+
+
+def test_development_defaults() -> None:
+    settings = Settings.from_env({})
+    assert settings.env is Environment.DEVELOPMENT
+    assert settings.database_url == "sqlite://wuyou.sqlite3"
+    assert settings.graphiql and settings.detailed_errors
+
+
+def test_production_refuses_the_default_secret() -> None:
+    with pytest.raises(SettingsError, match="default secret"):
+        Settings.from_env({"WUYOU_ENV": "production"})
+    with pytest.raises(SettingsError, match="default secret"):
+        Settings.from_env({"WUYOU_ENV": "production", "WUYOU_SECRET_KEY": DEFAULT_SECRET_KEY})
+
+
+def test_production_turns_off_graphiql_and_detailed_errors() -> None:
+    settings = Settings.from_env({"WUYOU_ENV": "production", "WUYOU_SECRET_KEY": "s" * 32})
+    assert not settings.graphiql and not settings.detailed_errors
+    with pytest.raises(SettingsError):
+        Settings.from_env(
+            {"WUYOU_ENV": "production", "WUYOU_SECRET_KEY": "s" * 32, "WUYOU_GRAPHIQL": "true"}
+        )
+
+
+@pytest.mark.parametrize(
+    "environ",
+    [
+        {"WUYOU_ENV": "staging"},
+        {"WUYOU_DATABASE_URL": "mysql://x"},
+        {"WUYOU_SECRET_KEY": "short"},
+        {"WUYOU_MAX_QUERY_DEPTH": "deep"},
+        {"WUYOU_MAX_QUERY_DEPTH": "0"},
+        {"WUYOU_GRAPHIQL": "maybe"},
+    ],
+)
+def test_bad_values_are_refused_with_the_variable_named(environ: dict[str, str]) -> None:
+    with pytest.raises(SettingsError, match="WUYOU_"):
+        Settings.from_env(environ)
+
+
+def test_environment_overrides() -> None:
+    settings = Settings.from_env(
+        {
+            "WUYOU_DATABASE_URL": "postgres://u@h/db",
+            "WUYOU_MAX_QUERY_DEPTH": "8",
+            "WUYOU_ALLOWED_ORIGINS": "https://a.example, https://b.example",
+        }
+    )
+    assert settings.database_url == "postgres://u@h/db"
+    assert settings.max_query_depth == 8
+    assert settings.allowed_origins == ("https://a.example", "https://b.example")

@@ -1,0 +1,54 @@
+"""The one clock every domain module reads time from, so tests can move it."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Protocol
+
+
+class Clock(Protocol):
+    """Something that tells the current time as an aware UTC datetime."""
+
+    def now(self) -> datetime: ...
+
+
+class SystemClock:
+    """The wall clock."""
+
+    def now(self) -> datetime:
+        return datetime.now(UTC)
+
+
+class ManualClock:
+    """A clock that stands still until told to move; for tests and simulations."""
+
+    def __init__(self, start: datetime) -> None:
+        if start.tzinfo is None:
+            raise ValueError("ManualClock needs an aware datetime")
+        self._now = start.astimezone(UTC)
+
+    def now(self) -> datetime:
+        return self._now
+
+    def advance(self, delta: timedelta) -> None:
+        """Move the clock forward by ``delta``."""
+        self._now += delta
+
+    def set(self, moment: datetime) -> None:
+        """Jump to ``moment`` (aware)."""
+        self._now = moment.astimezone(UTC)
+
+
+_clock: Clock = SystemClock()
+
+
+def now() -> datetime:
+    """The current time from the installed clock (aware, UTC)."""
+    return _clock.now()
+
+
+def install(clock: Clock) -> Clock:
+    """Install ``clock`` as the process clock and return the one it replaced."""
+    global _clock
+    previous, _clock = _clock, clock
+    return previous

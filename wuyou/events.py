@@ -1,0 +1,136 @@
+"""The broadcaster: how an event raised in one place reaches live subscribers.
+
+The database is the truth; a broadcast only tells subscribers to look. A message
+lost in transit delays work (a reconnecting client queries what it missed) and
+never loses it. The in-process implementation serves one worker; a Redis or
+PostgreSQL implementation of the same interface fans out across workers.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections import defaultdict
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Protocol
+
+from wuyou import clock
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """Something that happened: a kind, the topic it belongs to, and a small JSON payload."""
+
+    topic: str
+    kind: str
+    payload: dict[str, Any] = field(default_factory=dict)
+    occurred_at: datetime = field(default_factory=clock.now)
+
+
+class Subscription(Protocol):
+    """An open subscription: iterate it for events; leaving its context closes it."""
+
+    def __aiter__(self) -> AsyncIterator[Event]: ...
+
+
+class Broadcaster(Protocol):
+    """Publish events to topics; subscribe to topics."""
+
+    async def publish(self, event: Event) -> None:
+        """Deliver ``event`` to every current subscriber of ``event.topic``."""
+        ...
+
+    def subscribe(self, *topics: str) -> Any:
+        """An async context manager yielding an async iterator of events on ``topics``."""
+        ...
+
+    async def close(self) -> None:
+        """Release connections; pending subscriptions end."""
+        ...
+
+
+class InProcessBroadcaster:
+    """Fan-out within one process through bounded asyncio queues.
+
+    A subscriber that falls more than ``queue_size`` events behind loses the oldest
+    ones (and a warning is logged) rather than slowing publishers down.
+    """
+
+    def __init__(self, queue_size: int = 1000) -> None:
+        self._queue_size = queue_size
+        self._queues: dict[str, set[asyncio.Queue[Event | None]]] = defaultdict(set)
+
+    async def publish(self, event: Event) -> None:
+        for queue in tuple(self._queues.get(event.topic, ())):
+            if queue.full():
+                queue.get_nowait()
+                log.warning("subscriber on %s fell behind; dropped an event", event.topic)
+            queue.put_nowait(event)
+
+    @asynccontextmanager
+    async def subscribe(self, *topics: str) -> AsyncIterator[AsyncIterator[Event]]:
+        queue: asyncio.Queue[Event | None] = asyncio.Queue(self._queue_size)
+        for topic in topics:
+            self._queues[topic].add(queue)
+        try:
+            yield _drain(queue)
+        finally:
+            for topic in topics:
+                subscribers = self._queues.get(topic)
+                if subscribers is not None:
+                    subscribers.discard(queue)
+                    if not subscribers:
+                        del self._queues[topic]
+
+    def subscriber_count(self, topic: str) -> int:
+        """How many subscriptions currently listen on ``topic``."""
+        return len(self._queues.get(topic, ()))
+
+    async def close(self) -> None:
+        for subscribers in self._queues.values():
+            for queue in subscribers:
+                if queue.full():
+                    queue.get_nowait()
+                queue.put_nowait(None)
+        self._queues.clear()
+
+
+async def _drain(queue: asyncio.Queue[Event | None]) -> AsyncIterator[Event]:
+    while (event := await queue.get()) is not None:
+        yield event
+
+
+_broadcaster: Broadcaster = InProcessBroadcaster()
+
+
+def install(broadcaster: Broadcaster) -> Broadcaster:
+    """Install the process broadcaster (done by the app's lifespan); returns the previous one."""
+    global _broadcaster
+    previous, _broadcaster = _broadcaster, broadcaster
+    return previous
+
+
+def broadcaster() -> Broadcaster:
+    """The installed broadcaster."""
+    return _broadcaster
+
+
+async def publish(topic: str, kind: str, **payload: Any) -> None:
+    """Publish an event to subscribers and to plugins' ``track_event``; never raises.
+
+    Publishing happens after the database change it announces has committed, so a
+    failure here only delays subscribers, who can always re-read the truth.
+    """
+    from plugins.manager import notify
+
+    event = Event(topic=topic, kind=kind, payload=payload)
+    try:
+        await _broadcaster.publish(event)
+    except Exception:
+        log.exception("publishing %s on %s failed", kind, topic)
+    notify("track_event", event=event)
