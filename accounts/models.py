@@ -7,6 +7,8 @@ from enum import StrEnum
 from tortoise import fields
 from tortoise.models import Model
 
+USERNAME_MAX_LENGTH = 64
+
 
 class Role(StrEnum):
     """What an account is for; decides what it may see and do."""
@@ -32,7 +34,7 @@ class Account(Model):
     """A person or integration that signs in."""
 
     id = fields.IntField(primary_key=True)
-    username = fields.CharField(max_length=64, unique=True)
+    username = fields.CharField(max_length=USERNAME_MAX_LENGTH, unique=True)
     display_name = fields.CharField(max_length=64)
     role = fields.CharEnumField(Role, max_length=16, db_index=True)
     phone = fields.CharField(max_length=20, null=True)

@@ -11,7 +11,7 @@ from tortoise.exceptions import IntegrityError
 from tortoise.expressions import F
 from tortoise.transactions import in_transaction
 
-from accounts.models import Account, AccountEvent, AccountEventKind, Role
+from accounts.models import USERNAME_MAX_LENGTH, Account, AccountEvent, AccountEventKind, Role
 from accounts.passwords import hash_password, needs_rehash, verify_password
 from accounts.tokens import IssuedToken, TokenClaims, TokenIssuer
 from wuyou import clock
@@ -20,6 +20,7 @@ from wuyou.errors import DomainError, ErrorCode, Forbidden, Problem, Unauthentic
 USERNAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_.\-]{2,63}$")
 PHONE_PATTERN = re.compile(r"^(\+?86)?1[3-9]\d{9}$|^0\d{2,3}-?\d{7,8}$|^\d{5,6}$")
 MIN_PASSWORD_LENGTH = 8
+MAX_PASSWORD_LENGTH = 256
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,6 +78,14 @@ class LoginResult:
     token: IssuedToken
 
 
+async def find_account(username: str) -> Account | None:
+    """The account with this username (case-insensitive), or None."""
+    key = username.strip().lower()
+    if not key or len(key) > USERNAME_MAX_LENGTH:
+        return None
+    return await Account.get_or_none(username=key)
+
+
 def require_role(principal: Principal | None, *roles: Role) -> Principal:
     """The principal, if signed in with one of ``roles``; else Unauthenticated / Forbidden."""
     if principal is None:
@@ -111,6 +120,10 @@ def validate_new_account(
                 ErrorCode.TOO_SHORT,
                 f"A password needs at least {MIN_PASSWORD_LENGTH} characters.",
             )
+        )
+    if password is not None and len(password) > MAX_PASSWORD_LENGTH:
+        problems.append(
+            Problem("password", ErrorCode.TOO_LONG, f"At most {MAX_PASSWORD_LENGTH} characters.")
         )
     if not display_name.strip():
         problems.append(Problem("displayName", ErrorCode.REQUIRED, "A display name is required."))
@@ -178,7 +191,7 @@ async def authenticate(
     passwords in a row lock the account for ``policy.lockout``.
     """
     now = clock.now()
-    account = await Account.get_or_none(username=username.strip().lower())
+    account = await find_account(username)
     if account is None or account.password_hash is None:
         verify_password(None, password)
         raise DomainError(
@@ -234,7 +247,7 @@ async def issue_service_token(
     Used by operators (``wuyou token create``) for channel integrations and scripts.
     An existing account must already have ``role``.
     """
-    account = await Account.get_or_none(username=username.strip().lower())
+    account = await find_account(username)
     if account is None:
         record = await create_account(
             username=username, role=role, display_name=display_name or username
@@ -279,15 +292,11 @@ async def get_accounts(ids: Iterable[int]) -> dict[int, AccountRecord]:
     return {a.id: AccountRecord.of(a) for a in await Account.filter(id__in=wanted)}
 
 
-async def get_account(account_id: int) -> AccountRecord | None:
-    """One account, or None."""
-    account = await Account.get_or_none(id=account_id)
-    return AccountRecord.of(account) if account else None
-
-
 async def get_accounts_by_username(usernames: Iterable[str]) -> list[AccountRecord]:
     """Accounts with these usernames (unknown ones are skipped)."""
-    wanted = list({u.strip().lower() for u in usernames})
+    wanted = [
+        u for u in {u.strip().lower() for u in usernames} if 0 < len(u) <= USERNAME_MAX_LENGTH
+    ]
     if not wanted:
         return []
     return [AccountRecord.of(a) for a in await Account.filter(username__in=wanted)]

@@ -18,7 +18,7 @@ from accounts.service import LoginPolicy
 from accounts.tokens import TokenIssuer
 from api import db, logs
 from api.graphql_view import WuyouGraphQL
-from api.middleware import RequestIdMiddleware
+from api.middleware import BodySizeLimitMiddleware, RequestIdMiddleware
 from api.settings import Settings
 from schema import Limits, build_schema
 from schema.context import Services
@@ -74,7 +74,10 @@ def create_app(settings: Settings | None = None) -> Starlette:
             status_code=200 if healthy else 503,
         )
 
-    middleware = [Middleware(RequestIdMiddleware)]
+    middleware = [
+        Middleware(RequestIdMiddleware),
+        Middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes),
+    ]
     if settings.allowed_origins:
         middleware.append(
             Middleware(

@@ -101,7 +101,9 @@ def _seed_demo(settings: Settings) -> None:
             lambda: _with_database(settings, lambda: seed_demo_city(_RichSeedProgress(progress)))
         )
     if report.total():
-        added = ", ".join(f"{n} {what}" for what, n in report.created.items() if n)
+        added = ", ".join(
+            f"{n} {what.replace('_', ' ')}" for what, n in report.created.items() if n
+        )
         console.print(f"Demo city loaded: {added}.")
     else:
         console.print("Demo city already loaded; nothing added.")

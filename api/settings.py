@@ -37,6 +37,7 @@ class Settings:
     max_query_depth: int = 12
     max_query_tokens: int = 2000
     max_aliases: int = 30
+    max_body_bytes: int = 1_000_000
     login_max_failures: int = 5
     login_lockout_seconds: int = 900
     log_level: str = "INFO"
@@ -82,6 +83,7 @@ class Settings:
             ("MAX_QUERY_DEPTH", "max_query_depth"),
             ("MAX_QUERY_TOKENS", "max_query_tokens"),
             ("MAX_ALIASES", "max_aliases"),
+            ("MAX_BODY_BYTES", "max_body_bytes"),
         ):
             if (raw := get(name)) is not None:
                 values[attr] = _positive_int(raw, name)

@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Any
 
 from grids.geometry import cell_key, covers, valid_point
-from grids.models import Area, AreaLevel, GridCell, GridType
+from grids.models import CODE_MAX_LENGTH, NAME_MAX_LENGTH, Area, AreaLevel, GridType
 from wuyou.pagination import Page, page_from_rows
 
 #: The level directly below each level.
@@ -71,12 +71,19 @@ class AreaFilter:
     name_contains: str | None = None
 
 
+def plausible_code(code: str) -> bool:
+    """False for strings that cannot be an area code (too long for the column)."""
+    return 0 < len(code) <= CODE_MAX_LENGTH
+
+
 def _record(row: Mapping[str, Any]) -> AreaRecord:
     return AreaRecord(**{column: row[column] for column in _COLUMNS})
 
 
 async def get_area(code: str) -> AreaRecord | None:
     """The area with ``code``, or None."""
+    if not plausible_code(code):
+        return None
     rows = await Area.filter(code=code).values(*_COLUMNS)
     return _record(rows[0]) if rows else None
 
@@ -91,7 +98,7 @@ async def get_areas_by_id(ids: Iterable[int]) -> dict[int, AreaRecord]:
 
 async def get_areas_by_code(codes: Iterable[str]) -> dict[str, AreaRecord]:
     """Areas by code; unknown codes are absent."""
-    wanted = list(set(codes))
+    wanted = [code for code in set(codes) if plausible_code(code)]
     if not wanted:
         return {}
     return {r["code"]: _record(r) for r in await Area.filter(code__in=wanted).values(*_COLUMNS)}
@@ -108,14 +115,14 @@ async def list_areas(area_filter: AreaFilter, *, first: int, after: str | None) 
     if area_filter.grid_type is not None:
         query = query.filter(grid_type=area_filter.grid_type)
     if area_filter.name_contains:
-        query = query.filter(name__contains=area_filter.name_contains)
+        query = query.filter(name__icontains=area_filter.name_contains[:NAME_MAX_LENGTH])
     for code, relation in (
         (area_filter.parent_code, "parent"),
         (area_filter.within_code, "within"),
     ):
         if code is None:
             continue
-        anchor = await Area.filter(code=code).values("id", "path")
+        anchor = await Area.filter(code=code).values("id", "path") if plausible_code(code) else []
         if not anchor:
             return Page(items=[], total_count=0, has_next_page=False, has_previous_page=False)
         if relation == "parent":
@@ -124,7 +131,7 @@ async def list_areas(area_filter: AreaFilter, *, first: int, after: str | None) 
             query = query.filter(path__startswith=anchor[0]["path"])
     total = await query.count()
     if after is not None:
-        query = query.filter(code__gt=after)
+        query = query.filter(code__gt=after[:CODE_MAX_LENGTH])
     rows = await query.order_by("code").limit(first + 1).values(*_COLUMNS)
     return page_from_rows([_record(r) for r in rows], first, total, after_given=after is not None)
 
@@ -171,9 +178,3 @@ async def area_at(lat: float, lng: float) -> AreaRecord | None:
         if in_box and covers(candidate["boundary"], lat, lng):
             return _record(candidate)
     return None
-
-
-async def index_grid_cells(area_id: int, cells: Iterable[int]) -> None:
-    """Replace the lattice cells listed for a grid."""
-    await GridCell.filter(area_id=area_id).delete()
-    await GridCell.bulk_create([GridCell(cell=cell, area_id=area_id) for cell in set(cells)])

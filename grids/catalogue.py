@@ -6,7 +6,14 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from grids.models import Channel, ChannelKind, Department, DepartmentLevel, DepartmentMember
+from grids.models import (
+    CODE_MAX_LENGTH,
+    Channel,
+    ChannelKind,
+    Department,
+    DepartmentLevel,
+    DepartmentMember,
+)
 from wuyou.errors import DomainError, ErrorCode
 
 _DEPARTMENT_COLUMNS = ("id", "code", "name", "short_name", "level", "area_id", "duty_phone")
@@ -66,6 +73,8 @@ async def get_departments_by_id(ids: Iterable[int]) -> dict[int, DepartmentRecor
 
 async def get_department(code: str) -> DepartmentRecord | None:
     """The department with ``code``, or None."""
+    if len(code) > CODE_MAX_LENGTH:
+        return None
     rows = await Department.filter(code=code).values(*_DEPARTMENT_COLUMNS)
     return _department(rows[0]) if rows else None
 

@@ -9,6 +9,9 @@ from typing import Any
 from tortoise import fields
 from tortoise.models import Model
 
+CODE_MAX_LENGTH = 32
+NAME_MAX_LENGTH = 64
+
 
 class AreaLevel(StrEnum):
     CITY = "CITY"
@@ -40,8 +43,8 @@ class Area(Model):
     """One node of the hierarchy, with its GeoJSON boundary and bounding box."""
 
     id = fields.IntField(primary_key=True)
-    code = fields.CharField(max_length=32, unique=True)
-    name = fields.CharField(max_length=64)
+    code = fields.CharField(max_length=CODE_MAX_LENGTH, unique=True)
+    name = fields.CharField(max_length=NAME_MAX_LENGTH)
     level = fields.CharEnumField(AreaLevel, max_length=16, db_index=True)
     grid_type = fields.CharEnumField(GridType, max_length=16, null=True)
     parent: fields.ForeignKeyNullableRelation[Area] = fields.ForeignKeyField(
@@ -128,8 +131,8 @@ class Department(Model):
     """A government department or enterprise that handles tickets, at city or district level."""
 
     id = fields.IntField(primary_key=True)
-    code = fields.CharField(max_length=32, unique=True)
-    name = fields.CharField(max_length=64)
+    code = fields.CharField(max_length=CODE_MAX_LENGTH, unique=True)
+    name = fields.CharField(max_length=NAME_MAX_LENGTH)
     short_name = fields.CharField(max_length=16)
     level = fields.CharEnumField(DepartmentLevel, max_length=16)
     area: fields.ForeignKeyRelation[Area] = fields.ForeignKeyField(
@@ -163,8 +166,8 @@ class Channel(Model):
     worker's report or a walk-in counter."""
 
     id = fields.IntField(primary_key=True)
-    code = fields.CharField(max_length=32, unique=True)
-    name = fields.CharField(max_length=64)
+    code = fields.CharField(max_length=CODE_MAX_LENGTH, unique=True)
+    name = fields.CharField(max_length=NAME_MAX_LENGTH)
     kind = fields.CharEnumField(ChannelKind, max_length=16, db_index=True)
     # The dialled number for hotlines ("12315"), empty otherwise.
     number = fields.CharField(max_length=20, default="")

@@ -10,7 +10,8 @@ from datetime import datetime
 from tortoise.transactions import in_transaction
 
 from accounts.models import Account, Role
-from accounts.service import Principal, require_role
+from accounts.service import Principal, find_account, require_role
+from grids.areas import plausible_code
 from grids.models import Area, AreaLevel, GridAssignmentEvent, GridWorker
 from wuyou import clock, events
 from wuyou.errors import DomainError, ErrorCode
@@ -106,14 +107,14 @@ async def assign_grid_worker(
     Only administrators may assign. Raises DomainError NOT_FOUND, WRONG_ROLE, WRONG_LEVEL.
     """
     require_role(actor, Role.ADMIN)
-    account = await Account.get_or_none(username=username.strip().lower())
+    account = await find_account(username)
     if account is None:
         raise DomainError(ErrorCode.NOT_FOUND, f"No account {username!r}.", "username")
     if account.role is not Role.GRID_WORKER:
         raise DomainError(
             ErrorCode.WRONG_ROLE, "Only GRID_WORKER accounts serve grids.", "username"
         )
-    grid = await Area.get_or_none(code=grid_code)
+    grid = await Area.get_or_none(code=grid_code) if plausible_code(grid_code) else None
     if grid is None:
         raise DomainError(ErrorCode.NOT_FOUND, f"No area {grid_code!r}.", "gridCode")
     if grid.level is not AreaLevel.GRID:
@@ -128,7 +129,7 @@ async def unassign_grid_worker(
 ) -> GridWorkerRecord:
     """Take a worker off its grid (the account stays; history keeps the assignment)."""
     require_role(actor, Role.ADMIN)
-    account = await Account.get_or_none(username=username.strip().lower())
+    account = await find_account(username)
     if account is None or account.role is not Role.GRID_WORKER:
         raise DomainError(ErrorCode.NOT_FOUND, f"No grid worker {username!r}.", "username")
     return await _move(account, None, actor, None, note)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+
 from starlette.testclient import TestClient
 
 from tests.graphql import gql
@@ -32,3 +34,34 @@ def test_token_limit_rejects_huge_documents(client: TestClient) -> None:
     body = gql(client, f'{{ area(code: "150300") {{ {fields} }} }}')
     assert body.get("data") is None
     assert "token" in body["errors"][0]["message"].lower()
+
+
+def test_oversized_bodies_are_refused(client: TestClient) -> None:
+    huge = "{ " + "me { username } " * 80_000 + "}"
+    response = client.post("/graphql", json={"query": huge})
+    assert response.status_code == 413
+    assert response.json()["errors"][0]["extensions"]["code"] == "PAYLOAD_TOO_LARGE"
+
+
+def test_absurdly_long_arguments_get_clean_answers(client: TestClient) -> None:
+    long = "9" * 100_000
+    for query, variables in (
+        ("query($c: String!) { area(code: $c) { name } }", {"c": long}),
+        ("query($c: String!) { areas(filter: {parentCode: $c}) { totalCount } }", {"c": long}),
+        ("query($c: String!) { areas(filter: {withinCode: $c}) { totalCount } }", {"c": long}),
+        ("query($c: String!) { areas(filter: {nameContains: $c}) { totalCount } }", {"c": long}),
+        ("query($c: String!) { departments(areaCode: $c) { code } }", {"c": long}),
+    ):
+        body = gql(client, query, variables)
+        assert "errors" not in body, body["errors"][0]["message"][:200]
+    login = gql(
+        client,
+        "mutation($u: String!) { login(input: {username: $u, password: $u}) "
+        "{ token errors { code } } }",
+        {"u": "u" * 50_000},
+    )
+    assert login["data"]["login"] == {"token": None, "errors": [{"code": "INVALID_CREDENTIALS"}]}
+    cursor = base64.urlsafe_b64encode(f"Area:{long}".encode()).decode()
+    assert "errors" not in gql(
+        client, "query($a: String) { areas(after: $a) { totalCount } }", {"a": cursor}
+    )
