@@ -9,14 +9,15 @@ import strawberry
 from graphql import GraphQLError
 from strawberry import relay
 from strawberry.extensions import (
+    AddValidationRules,
     DisableIntrospection,
-    MaxAliasesLimiter,
     MaxTokensLimiter,
     ParserCache,
-    QueryDepthLimiter,
     SchemaExtension,
     ValidationCache,
 )
+from strawberry.extensions.max_aliases import create_validator as alias_rule
+from strawberry.extensions.query_depth_limiter import create_validator as depth_rule
 from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
 
@@ -69,10 +70,15 @@ class WuyouSchema(strawberry.Schema):
 
 def build_schema(limits: Limits = Limits()) -> strawberry.Schema:
     """The schema with depth/token/alias limits, parser and validation caches, and masking."""
+    # The limit rules are built once: the validation cache is keyed by the rule classes,
+    # and QueryDepthLimiter/MaxAliasesLimiter would make new ones for every request.
+    rules = [
+        depth_rule(limits.max_depth, None, None),
+        alias_rule(limits.max_aliases),
+    ]
     extensions: list[type[SchemaExtension] | object] = [
-        lambda: QueryDepthLimiter(max_depth=limits.max_depth),
+        lambda: AddValidationRules(rules),
         lambda: MaxTokensLimiter(max_token_count=limits.max_tokens),
-        lambda: MaxAliasesLimiter(max_alias_count=limits.max_aliases),
         lambda: ParserCache(maxsize=1000),
         lambda: ValidationCache(maxsize=1000),
     ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -35,17 +36,23 @@ class Context:
     request_id: str | None = None
     loaders: Loaders = field(default_factory=Loaders)
     connection_params: dict[str, Any] | None = None
-    _principal: Principal | None = field(default=None, init=False, repr=False)
-    _checked: bool = field(default=False, init=False, repr=False)
+    _principal: asyncio.Future[Principal | None] | None = field(
+        default=None, init=False, repr=False
+    )
 
     async def principal(self) -> Principal | None:
-        """The signed-in principal, None when anonymous; an invalid token raises UNAUTHENTICATED."""
-        if not self._checked:
-            if self.token is not None:
-                claims = self.services.issuer.decode(self.token)
-                self._principal = await principal_for(claims)
-            self._checked = True
-        return self._principal
+        """The signed-in principal, None when anonymous; an invalid token raises UNAUTHENTICATED.
+
+        Checked once per request: resolvers asking at the same time share one lookup.
+        """
+        if self._principal is None:
+            self._principal = asyncio.ensure_future(self._verify())
+        return await asyncio.shield(self._principal)
+
+    async def _verify(self) -> Principal | None:
+        if self.token is None:
+            return None
+        return await principal_for(self.services.issuer.decode(self.token))
 
     async def require(self, *roles: Role) -> Principal:
         """The principal, if signed in with one of ``roles`` (all roles when none given)."""
