@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import strawberry
-from graphql import GraphQLError
+from graphql import ASTValidationRule, GraphQLError
 from strawberry import relay
 from strawberry.extensions import (
     AddValidationRules,
@@ -72,7 +72,7 @@ def build_schema(limits: Limits = Limits()) -> strawberry.Schema:
     """The schema with depth/token/alias limits, parser and validation caches, and masking."""
     # The limit rules are built once: the validation cache is keyed by the rule classes,
     # and QueryDepthLimiter/MaxAliasesLimiter would make new ones for every request.
-    rules = [
+    rules: list[type[ASTValidationRule]] = [
         depth_rule(limits.max_depth, None, None),
         alias_rule(limits.max_aliases),
     ]
