@@ -224,6 +224,76 @@ async def authenticate(
     return LoginResult(account=AccountRecord.of(account), token=token)
 
 
+async def change_password(
+    principal: Principal, *, current_password: str, new_password: str, issuer: TokenIssuer
+) -> LoginResult:
+    """Change the principal's own password; every earlier token stops working.
+
+    Returns a fresh token for the session that made the change.
+    """
+    account = await Account.get(id=principal.account_id)
+    if not verify_password(account.password_hash, current_password):
+        raise DomainError(
+            ErrorCode.INVALID_CREDENTIALS, "The current password is wrong.", "currentPassword"
+        )
+    problems = [
+        Problem("newPassword", p.code, p.message)
+        for p in validate_new_account(account.username, new_password, account.display_name, None)
+        if p.field == "password"
+    ]
+    if problems:
+        raise DomainError.of(problems)
+    now = clock.now()
+    async with in_transaction():
+        await Account.filter(id=account.id).update(
+            password_hash=hash_password(new_password),
+            token_version=F("token_version") + 1,
+            updated_at=now,
+        )
+        await AccountEvent.create(
+            account=account,
+            actor_id=account.id,
+            kind=AccountEventKind.PASSWORD_CHANGED,
+            occurred_at=now,
+        )
+    await account.refresh_from_db(fields=["token_version"])
+    token = issuer.issue(
+        account_id=account.id,
+        username=account.username,
+        role=account.role,
+        token_version=account.token_version,
+    )
+    return LoginResult(account=AccountRecord.of(account), token=token)
+
+
+async def set_account_active(
+    *, username: str, active: bool, actor: Principal | None, note: str = ""
+) -> AccountRecord:
+    """Disable or re-enable an account (ADMIN). Disabling revokes its tokens at once."""
+    actor = require_role(actor, Role.ADMIN)
+    account = await find_account(username)
+    if account is None:
+        raise DomainError(ErrorCode.NOT_FOUND, f"No account {username!r}.", "username")
+    if account.id == actor.account_id and not active:
+        raise DomainError(ErrorCode.INVALID, "You cannot disable your own account.", "username")
+    now = clock.now()
+    changes: dict[str, object] = {"is_active": active, "updated_at": now}
+    if not active:
+        changes["token_version"] = F("token_version") + 1
+    async with in_transaction():
+        changed = await Account.filter(id=account.id, is_active=not active).update(**changes)
+        if changed:
+            await AccountEvent.create(
+                account=account,
+                actor_id=actor.account_id,
+                note=note,
+                occurred_at=now,
+                kind=AccountEventKind.REACTIVATED if active else AccountEventKind.DEACTIVATED,
+            )
+    await account.refresh_from_db()
+    return AccountRecord.of(account)
+
+
 async def _record_failure(account: Account, now: datetime, policy: LoginPolicy) -> None:
     # Counted in the database, so concurrent attempts cannot undercount.
     await Account.filter(id=account.id).update(failed_logins=F("failed_logins") + 1)

@@ -28,6 +28,7 @@ class Account(relay.Node):
     display_name: str
     role: Role
     phone: str | None
+    is_active: bool
     created_at: datetime
     last_login_at: datetime | None
     record: strawberry.Private[AccountRecord]
@@ -43,6 +44,7 @@ class Account(relay.Node):
             display_name=record.display_name,
             role=record.role,
             phone=record.phone,
+            is_active=record.is_active,
             created_at=record.created_at,
             last_login_at=record.last_login_at,
             record=record,
@@ -118,6 +120,35 @@ class CreateAccountPayload:
     errors: list[UserError]
 
 
+@strawberry.input
+class ChangePasswordInput:
+    current_password: str
+    new_password: str = strawberry.field(description="At least 8 characters.")
+
+
+@strawberry.type
+class ChangePasswordPayload:
+    token: str | None = strawberry.field(
+        description="A fresh token: every token issued before the change stops working."
+    )
+    expires_at: datetime | None
+    account: Account | None
+    errors: list[UserError]
+
+
+@strawberry.input
+class SetAccountActiveInput:
+    username: str
+    active: bool
+    note: str = ""
+
+
+@strawberry.type
+class SetAccountActivePayload:
+    account: Account | None
+    errors: list[UserError]
+
+
 @strawberry.type
 class AccountQueries:
     @strawberry.field(description="The signed-in account; null when anonymous.")
@@ -169,3 +200,39 @@ class AccountMutations:
         except DomainError as error:
             return CreateAccountPayload(account=None, errors=user_errors(error))
         return CreateAccountPayload(account=Account.of(record), errors=[])
+
+    @strawberry.mutation(description="Change your own password.")
+    async def change_password(
+        self, info: Info, input: ChangePasswordInput
+    ) -> ChangePasswordPayload:
+        principal = await info.context.require()
+        try:
+            result = await service.change_password(
+                principal,
+                current_password=input.current_password,
+                new_password=input.new_password,
+                issuer=info.context.services.issuer,
+            )
+        except DomainError as error:
+            return ChangePasswordPayload(
+                token=None, expires_at=None, account=None, errors=user_errors(error)
+            )
+        return ChangePasswordPayload(
+            token=result.token.token,
+            expires_at=result.token.expires_at,
+            account=Account.of(result.account),
+            errors=[],
+        )
+
+    @strawberry.mutation(description="Disable or re-enable an account (ADMIN).")
+    async def set_account_active(
+        self, info: Info, input: SetAccountActiveInput
+    ) -> SetAccountActivePayload:
+        actor = await info.context.require(Role.ADMIN)
+        try:
+            record = await service.set_account_active(
+                username=input.username, active=input.active, actor=actor, note=input.note
+            )
+        except DomainError as error:
+            return SetAccountActivePayload(account=None, errors=user_errors(error))
+        return SetAccountActivePayload(account=Account.of(record), errors=[])

@@ -229,3 +229,75 @@ def test_revoked_token_is_refused(client: TestClient) -> None:
     assert data(client, "{ me { username } }", token=token)["me"]["username"] == username
     in_app(client, lambda: Account.filter(username=username).update(token_version=1))
     assert error_codes(gql(client, "{ me { username } }", token=token)) == ["UNAUTHENTICATED"]
+
+
+def test_changing_the_password_revokes_earlier_tokens(client: TestClient) -> None:
+    admin = login(client, "demo-admin")
+    username = unique("changer")
+    _create(
+        client,
+        admin,
+        username=username,
+        role="CITIZEN",
+        displayName="市民",
+        password="first password",
+    )
+    old = login(client, username, "first password")
+    change = """mutation($input: ChangePasswordInput!) { changePassword(input: $input) {
+                token account { username } errors { field code } } }"""
+    wrong = data(
+        client,
+        change,
+        {"input": {"currentPassword": "nope", "newPassword": "second password"}},
+        token=old,
+    )
+    assert wrong["changePassword"]["errors"] == [
+        {"field": "currentPassword", "code": "INVALID_CREDENTIALS"}
+    ]
+    short = data(
+        client,
+        change,
+        {"input": {"currentPassword": "first password", "newPassword": "2short"}},
+        token=old,
+    )
+    assert short["changePassword"]["errors"] == [{"field": "newPassword", "code": "TOO_SHORT"}]
+    done = data(
+        client,
+        change,
+        {"input": {"currentPassword": "first password", "newPassword": "second password"}},
+        token=old,
+    )
+    fresh = done["changePassword"]["token"]
+    assert done["changePassword"]["errors"] == [] and fresh
+    assert error_codes(gql(client, "{ me { username } }", token=old)) == ["UNAUTHENTICATED"]
+    assert data(client, "{ me { username } }", token=fresh)["me"]["username"] == username
+    assert login(client, username, "second password")
+
+
+def test_disabling_an_account_stops_it_at_once(client: TestClient) -> None:
+    admin = login(client, "demo-admin")
+    username = unique("leaver")
+    _create(
+        client,
+        admin,
+        username=username,
+        role="AGENT",
+        displayName="话务员",
+        password="long enough password",
+    )
+    token = login(client, username, "long enough password")
+    toggle = """mutation($u: String!, $a: Boolean!) { setAccountActive(input:
+                {username: $u, active: $a}) { account { isActive } errors { field code } } }"""
+    off = data(client, toggle, {"u": username, "a": False}, token=admin)["setAccountActive"]
+    assert off == {"account": {"isActive": False}, "errors": []}
+    assert error_codes(gql(client, "{ me { username } }", token=token)) == ["UNAUTHENTICATED"]
+    refused = data(client, LOGIN, {"u": username, "p": "long enough password"})["login"]
+    assert [e["code"] for e in refused["errors"]] == ["ACCOUNT_DISABLED"]
+    on = data(client, toggle, {"u": username, "a": True}, token=admin)["setAccountActive"]
+    assert on["account"] == {"isActive": True}
+    assert login(client, username, "long enough password")
+    self_off = data(client, toggle, {"u": "demo-admin", "a": False}, token=admin)
+    assert self_off["setAccountActive"]["errors"] == [{"field": "username", "code": "INVALID"}]
+    assert error_codes(
+        gql(client, toggle, {"u": username, "a": False}, token=login(client, "demo-agent"))
+    ) == ["FORBIDDEN"]
