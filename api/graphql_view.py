@@ -4,7 +4,6 @@ and GraphQL-shaped errors for malformed requests."""
 from __future__ import annotations
 
 import json
-import logging
 from typing import Any
 
 from cross_web import HTTPException
@@ -24,17 +23,18 @@ from schema.context import Context, Services
 from schema.dataloaders import Loaders
 from wuyou.errors import AccessError
 
-log = logging.getLogger(__name__)
-
 
 def bearer_token(authorization: str | None) -> str | None:
-    """The token in an ``Authorization: Bearer <token>`` value (None when absent or empty)."""
-    if not authorization:
-        return None
-    scheme, _, token = authorization.strip().partition(" ")
-    if scheme.lower() != "bearer" or not token.strip():
-        return authorization.strip() or None  # let the token check reject it clearly
-    return token.strip()
+    """The token in ``Bearer <token>`` (or a bare token); None when absent or blank.
+
+    Anything else is returned whole, so the token check rejects it with a clear error
+    rather than the request silently running as anonymous.
+    """
+    value = (authorization or "").strip()
+    scheme, _, token = value.partition(" ")
+    if scheme.lower() == "bearer" and token.strip():
+        return token.strip()
+    return value or None
 
 
 class WuyouGraphQL(GraphQL[Context, None]):
