@@ -4,6 +4,9 @@ and GraphQL-shaped errors for malformed requests."""
 from __future__ import annotations
 
 import json
+import logging
+from collections.abc import AsyncGenerator
+from json import JSONDecodeError
 from typing import Any
 
 from cross_web import HTTPException
@@ -11,10 +14,13 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
-from strawberry.asgi import GraphQL
-from strawberry.exceptions import ConnectionRejectionError
-from strawberry.schema.exceptions import InvalidOperationTypeError
+from strawberry.asgi import ASGIWebSocketAdapter, GraphQL
+from strawberry.exceptions import ConnectionRejectionError, MissingQueryError
+from strawberry.http import GraphQLRequestData
+from strawberry.http.exceptions import NonJsonMessageReceived
+from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
+from strawberry.types import ExecutionResult
 from strawberry.types.graphql import OperationType
 from strawberry.types.unset import UNSET, UnsetType
 
@@ -22,6 +28,8 @@ from api.logs import request_id
 from schema.context import Context, Services
 from schema.dataloaders import Loaders
 from wuyou.errors import AccessError
+
+log = logging.getLogger(__name__)
 
 
 def bearer_token(authorization: str | None) -> str | None:
@@ -37,8 +45,23 @@ def bearer_token(authorization: str | None) -> str | None:
     return value or None
 
 
+class _WebSocketAdapter(ASGIWebSocketAdapter):
+    """Closes the socket (4400) on a message that is JSON but not an object, which
+    Strawberry's protocol handler would otherwise crash on."""
+
+    async def iter_json(
+        self, *, ignore_parsing_errors: bool = False
+    ) -> AsyncGenerator[object, None]:
+        async for message in super().iter_json(ignore_parsing_errors=ignore_parsing_errors):
+            if not isinstance(message, dict):
+                raise NonJsonMessageReceived
+            yield message
+
+
 class WuyouGraphQL(GraphQL[Context, None]):
     """GraphQL over HTTP (GET for queries, POST) and graphql-transport-ws."""
+
+    websocket_adapter_class = _WebSocketAdapter
 
     def __init__(
         self,
@@ -64,6 +87,23 @@ class WuyouGraphQL(GraphQL[Context, None]):
             response = await self.run(Request(scope, receive))
         except HTTPException as error:
             response = _error_response(error.status_code, error.reason)
+        except Exception:
+            # A bug outside any resolver: still a GraphQL-shaped answer, never a bare 500 page.
+            log.exception("unexpected error handling %s %s", scope["method"], scope["path"])
+            response = JSONResponse(
+                {
+                    "errors": [
+                        {
+                            "message": "Internal server error",
+                            "extensions": {
+                                "code": "INTERNAL_SERVER_ERROR",
+                                "requestId": request_id.get(),
+                            },
+                        }
+                    ]
+                },
+                status_code=500,
+            )
         await response(scope, receive, send)
 
     async def get_context(self, request: Request | WebSocket, response: Any) -> Context:
@@ -90,27 +130,68 @@ class WuyouGraphQL(GraphQL[Context, None]):
             raise ConnectionRejectionError({"message": str(error)}) from None
         return UNSET
 
-    async def execute_single(self, *args: Any, **kwargs: Any) -> Any:
+    async def execute_single(
+        self,
+        request: Any,
+        request_adapter: Any,
+        sub_response: Any,
+        context: Context,
+        root_value: None,
+        request_data: GraphQLRequestData,
+    ) -> ExecutionResult:
+        """Run one operation; GraphQL over HTTP serves queries (GET, POST) and mutations (POST).
+
+        Subscriptions are served on the websocket only: over plain HTTP Strawberry would
+        run them as queries and answer null.
+        """
+        method = request_adapter.method
+        allowed = (
+            {OperationType.QUERY}
+            if method == "GET"
+            else {OperationType.QUERY, OperationType.MUTATION}
+        )
         try:
-            return await super().execute_single(*args, **kwargs)
-        except HTTPException as error:
-            # GraphQL over HTTP: a mutation sent with GET is "405 Method Not Allowed".
-            cause = error.__cause__
-            if (
-                isinstance(cause, InvalidOperationTypeError)
-                and cause.operation_type is OperationType.MUTATION
-            ):
-                raise HTTPException(405, error.reason) from None
-            raise
+            return await self.schema.execute(
+                request_data.query,
+                root_value=root_value,
+                variable_values=request_data.variables,
+                context_value=context,
+                operation_name=request_data.operation_name,
+                allowed_operation_types=allowed,
+                operation_extensions=request_data.extensions,
+            )
+        except InvalidOperationTypeError as error:
+            if error.operation_type is OperationType.SUBSCRIPTION:
+                raise HTTPException(
+                    400, "Subscriptions are served over graphql-transport-ws on this URL."
+                ) from None
+            raise HTTPException(405, error.as_http_error_reason(method)) from None
+        except CannotGetOperationTypeError as error:
+            raise HTTPException(400, error.as_http_error_reason()) from None
+        except MissingQueryError:
+            raise HTTPException(400, "No GraphQL query found in the request.") from None
 
     def decode_json(self, data: str | bytes) -> object:
-        decoded = json.loads(data)
+        """Strict JSON: UTF-8, no NaN or Infinity, an object (or a list, refused as a batch).
+
+        Anything else raises JSONDecodeError, which the HTTP path answers with 400 and the
+        websocket path with close code 4400.
+        """
+        try:
+            text = data.decode("utf-8") if isinstance(data, bytes) else data
+        except UnicodeDecodeError:
+            raise JSONDecodeError("not UTF-8", "", 0) from None
+        decoded = json.loads(text, parse_constant=_reject_constant)
         if not isinstance(decoded, (dict, list)):
-            raise HTTPException(400, "The request body must be a JSON object.")
+            raise JSONDecodeError("not a JSON object", text, 0)
         return decoded
 
     def encode_json(self, data: object) -> str:
         return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+
+def _reject_constant(name: str) -> object:
+    raise JSONDecodeError(f"{name} is not JSON", name, 0)
 
 
 def _error_response(status_code: int, reason: str) -> Response:

@@ -131,3 +131,30 @@ def test_production_hides_graphiql_and_masks_unexpected_errors(settings: Setting
         # Validation errors stay readable in production.
         body = gql(client, "{ nope }")
         assert "nope" in body["errors"][0]["message"]
+
+
+def test_bodies_that_are_not_strict_utf8_json_are_refused(client: TestClient) -> None:
+    for body in (b'\xff\xfe{"query": 1}', b"", b'{"query": "{ me { username } }", "x": NaN}'):
+        response = client.post(
+            "/graphql", content=body, headers={"content-type": "application/json"}
+        )
+        assert response.status_code == 400, body
+        assert error_codes(response.json()) == ["BAD_REQUEST"]
+
+
+def test_subscriptions_over_http_point_to_the_websocket(client: TestClient) -> None:
+    query = 'subscription { areaEvents(code: "150300") { kind } }'
+    for response in (
+        client.post("/graphql", json={"query": query}),
+        client.get("/graphql", params={"query": query}),
+    ):
+        assert response.status_code == 400
+        assert "graphql-transport-ws" in response.json()["errors"][0]["message"]
+
+
+def test_unknown_operation_name_is_bad_request(client: TestClient) -> None:
+    response = client.post(
+        "/graphql", json={"query": "query A { me { username } }", "operationName": "B"}
+    )
+    assert response.status_code == 400
+    assert error_codes(response.json()) == ["BAD_REQUEST"]

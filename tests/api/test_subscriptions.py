@@ -91,3 +91,12 @@ def test_anonymous_subscribers_are_told_to_sign_in(client: TestClient) -> None:
 def test_the_token_key_is_accepted_too(client: TestClient) -> None:
     with client.websocket_connect("/graphql", subprotocols=[PROTOCOL]) as ws:
         assert _connect(ws, {"token": login(client, "demo-grid")})["type"] == "connection_ack"
+
+
+@pytest.mark.parametrize("message", ["not json", "[1, 2]", '"text"', "NaN"])
+def test_malformed_messages_close_the_socket_with_4400(client: TestClient, message: str) -> None:
+    with client.websocket_connect("/graphql", subprotocols=[PROTOCOL]) as ws:
+        ws.send_text(message)
+        with pytest.raises(WebSocketDisconnect) as closed:
+            ws.receive_json()
+    assert closed.value.code == 4400
