@@ -14,6 +14,7 @@ from accounts.service import (
 )
 from grids.catalogue import get_department, join_department
 from grids.workers import assign_grid_worker
+from wuyou import events
 from wuyou.errors import DomainError, ErrorCode, Problem
 
 
@@ -56,7 +57,7 @@ async def create_account_with_placement(
         )
     if problems:
         raise DomainError.of(problems)
-    async with in_transaction():
+    async with events.after_commit(), in_transaction():
         account = await create_account(
             username=username,
             role=role,

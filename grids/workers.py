@@ -140,7 +140,7 @@ async def _move(
 ) -> GridWorkerRecord:
     now = clock.now()
     new_grid_id = grid.id if grid else None
-    async with in_transaction():
+    async with events.after_commit(), in_transaction():
         worker, _ = await GridWorker.get_or_create(account=account)
         previous_grid_id = worker.grid_id
         changes: dict[str, object] = {"grid_id": new_grid_id, "assigned_at": now if grid else None}
@@ -162,11 +162,11 @@ async def _move(
             note=note,
             occurred_at=now,
         )
-    if previous_grid_id is not None and previous_grid_id != new_grid_id:
-        previous = await Area.get(id=previous_grid_id)
-        await _publish_up(previous, "GRID_WORKER_UNASSIGNED", account.username)
-    if grid is not None:
-        await _publish_up(grid, "GRID_WORKER_ASSIGNED", account.username)
+        if previous_grid_id is not None and previous_grid_id != new_grid_id:
+            previous = await Area.get(id=previous_grid_id)
+            await _publish_up(previous, "GRID_WORKER_UNASSIGNED", account.username)
+        if grid is not None:
+            await _publish_up(grid, "GRID_WORKER_ASSIGNED", account.username)
     return GridWorkerRecord(
         account_id=account.id,
         username=account.username,

@@ -9,6 +9,7 @@ PostgreSQL implementation of the same interface fans out across workers.
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import logging
 from collections import defaultdict
 from collections.abc import AsyncIterator
@@ -120,15 +121,50 @@ def broadcaster() -> Broadcaster:
     return _broadcaster
 
 
+_held: contextvars.ContextVar[list[Event] | None] = contextvars.ContextVar(
+    "wuyou_held_events", default=None
+)
+
+
+@asynccontextmanager
+async def after_commit() -> AsyncIterator[None]:
+    """Hold the events published inside the block until it ends without an exception.
+
+    Wrap a transaction with it (``async with events.after_commit(), in_transaction():``)
+    so subscribers only hear of rows that are committed; if the block fails, its events
+    are dropped with its changes. Nested blocks hold their events for the outermost one.
+    """
+    if _held.get() is not None:
+        yield
+        return
+    held: list[Event] = []
+    token = _held.set(held)
+    try:
+        yield
+    finally:
+        _held.reset(token)
+    for event in held:
+        await _deliver(event)
+
+
 async def publish(topic: str, kind: str, **payload: Any) -> None:
     """Publish an event to subscribers and to plugins' ``track_event``; never raises.
 
-    Publishing happens after the database change it announces has committed, so a
-    failure here only delays subscribers, who can always re-read the truth.
+    Inside :func:`after_commit` the event waits for the block to succeed. A failure to
+    deliver only delays subscribers, who can always re-read the truth.
     """
+    event = Event(topic=topic, kind=kind, payload=payload)
+    held = _held.get()
+    if held is not None:
+        held.append(event)
+    else:
+        await _deliver(event)
+
+
+async def _deliver(event: Event) -> None:
     from plugins.manager import notify
 
-    event = Event(topic=topic, kind=kind, payload=payload)
+    kind, topic = event.kind, event.topic
     try:
         await _broadcaster.publish(event)
     except Exception:
