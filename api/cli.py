@@ -149,7 +149,6 @@ def serve(
         port=port,
         workers=workers,
         log_config=None,
-        access_log=False,  # api.middleware logs each request, with its request id
         proxy_headers=True,
     )
 

@@ -57,8 +57,12 @@ def configure(level: str = "INFO", *, json_lines: bool = True) -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
-    for name in ("uvicorn", "uvicorn.error", "uvicorn.access"):
+    for name in ("uvicorn", "uvicorn.error"):
         logging.getLogger(name).handlers[:] = []
         logging.getLogger(name).propagate = True
+    # api.middleware writes the access log, with request ids; uvicorn's would repeat it.
+    access = logging.getLogger("uvicorn.access")
+    access.handlers[:] = []
+    access.propagate = False
     # Tortoise logs every SQL statement at DEBUG; keep it at INFO unless asked.
     logging.getLogger("tortoise").setLevel(max(logging.getLevelName(level), logging.INFO))
