@@ -94,6 +94,23 @@ def require_role(principal: Principal | None, *roles: Role) -> Principal:
     return principal
 
 
+def password_problems(
+    password: str, *, field: str = "password", check_policy: bool = True
+) -> list[Problem]:
+    """What is wrong with a new password (empty when it will do)."""
+    if check_policy and len(password) < MIN_PASSWORD_LENGTH:
+        return [
+            Problem(
+                field,
+                ErrorCode.TOO_SHORT,
+                f"A password needs at least {MIN_PASSWORD_LENGTH} characters.",
+            )
+        ]
+    if len(password) > MAX_PASSWORD_LENGTH:
+        return [Problem(field, ErrorCode.TOO_LONG, f"At most {MAX_PASSWORD_LENGTH} characters.")]
+    return []
+
+
 def validate_new_account(
     username: str,
     password: str | None,
@@ -113,18 +130,8 @@ def validate_new_account(
                 "starting with a letter or digit.",
             )
         )
-    if password is not None and check_password_policy and len(password) < MIN_PASSWORD_LENGTH:
-        problems.append(
-            Problem(
-                "password",
-                ErrorCode.TOO_SHORT,
-                f"A password needs at least {MIN_PASSWORD_LENGTH} characters.",
-            )
-        )
-    if password is not None and len(password) > MAX_PASSWORD_LENGTH:
-        problems.append(
-            Problem("password", ErrorCode.TOO_LONG, f"At most {MAX_PASSWORD_LENGTH} characters.")
-        )
+    if password is not None:
+        problems += password_problems(password, check_policy=check_password_policy)
     if not display_name.strip():
         problems.append(Problem("displayName", ErrorCode.REQUIRED, "A display name is required."))
     elif len(display_name) > 64:
@@ -215,13 +222,7 @@ async def authenticate(
         changes["password_hash"] = hash_password(password)
     await Account.filter(id=account.id).update(**changes)
     account.last_login_at = now
-    token = issuer.issue(
-        account_id=account.id,
-        username=account.username,
-        role=account.role,
-        token_version=account.token_version,
-    )
-    return LoginResult(account=AccountRecord.of(account), token=token)
+    return LoginResult(account=AccountRecord.of(account), token=_issue(issuer, account))
 
 
 async def change_password(
@@ -236,12 +237,7 @@ async def change_password(
         raise DomainError(
             ErrorCode.INVALID_CREDENTIALS, "The current password is wrong.", "currentPassword"
         )
-    problems = [
-        Problem("newPassword", p.code, p.message)
-        for p in validate_new_account(account.username, new_password, account.display_name, None)
-        if p.field == "password"
-    ]
-    if problems:
+    if problems := password_problems(new_password, field="newPassword"):
         raise DomainError.of(problems)
     now = clock.now()
     async with in_transaction():
@@ -257,13 +253,7 @@ async def change_password(
             occurred_at=now,
         )
     await account.refresh_from_db(fields=["token_version"])
-    token = issuer.issue(
-        account_id=account.id,
-        username=account.username,
-        role=account.role,
-        token_version=account.token_version,
-    )
-    return LoginResult(account=AccountRecord.of(account), token=token)
+    return LoginResult(account=AccountRecord.of(account), token=_issue(issuer, account))
 
 
 async def set_account_active(
@@ -337,6 +327,10 @@ async def issue_service_token(
         note=f"valid {ttl}",
         occurred_at=clock.now(),
     )
+    return _issue(issuer, account, ttl)
+
+
+def _issue(issuer: TokenIssuer, account: Account, ttl: timedelta | None = None) -> IssuedToken:
     return issuer.issue(
         account_id=account.id,
         username=account.username,
