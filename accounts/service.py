@@ -78,12 +78,16 @@ class LoginResult:
     token: IssuedToken
 
 
+def _username_key(username: str) -> str | None:
+    """The stored form of a username; None for strings no account can have."""
+    key = username.strip().lower()
+    return key if 0 < len(key) <= USERNAME_MAX_LENGTH else None
+
+
 async def find_account(username: str) -> Account | None:
     """The account with this username (case-insensitive), or None."""
-    key = username.strip().lower()
-    if not key or len(key) > USERNAME_MAX_LENGTH:
-        return None
-    return await Account.get_or_none(username=key)
+    key = _username_key(username)
+    return await Account.get_or_none(username=key) if key else None
 
 
 def require_role(principal: Principal | None, *roles: Role) -> Principal:
@@ -358,9 +362,7 @@ async def get_accounts(ids: Iterable[int]) -> dict[int, AccountRecord]:
 
 async def get_accounts_by_username(usernames: Iterable[str]) -> list[AccountRecord]:
     """Accounts with these usernames (unknown ones are skipped)."""
-    wanted = [
-        u for u in {u.strip().lower() for u in usernames} if 0 < len(u) <= USERNAME_MAX_LENGTH
-    ]
+    wanted = list({key for u in usernames if (key := _username_key(u))})
     if not wanted:
         return []
     return [AccountRecord.of(a) for a in await Account.filter(username__in=wanted)]

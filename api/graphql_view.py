@@ -11,7 +11,7 @@ from typing import Any
 
 from cross_web import HTTPException
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import ASGIWebSocketAdapter, GraphQL
@@ -24,6 +24,7 @@ from strawberry.types import ExecutionResult
 from strawberry.types.graphql import OperationType
 from strawberry.types.unset import UNSET, UnsetType
 
+from api.errors import error_response
 from api.logs import request_id
 from schema.context import Context, Services
 from schema.dataloaders import Loaders
@@ -90,19 +91,8 @@ class WuyouGraphQL(GraphQL[Context, None]):
         except Exception:
             # A bug outside any resolver: still a GraphQL-shaped answer, never a bare 500 page.
             log.exception("unexpected error handling %s %s", scope["method"], scope["path"])
-            response = JSONResponse(
-                {
-                    "errors": [
-                        {
-                            "message": "Internal server error",
-                            "extensions": {
-                                "code": "INTERNAL_SERVER_ERROR",
-                                "requestId": request_id.get(),
-                            },
-                        }
-                    ]
-                },
-                status_code=500,
+            response = error_response(
+                500, "Internal server error", "INTERNAL_SERVER_ERROR", requestId=request_id.get()
             )
         await response(scope, receive, send)
 
@@ -199,8 +189,4 @@ def _error_response(status_code: int, reason: str) -> Response:
         status_code, "BAD_REQUEST"
     )
     headers = {"Allow": "GET, POST"} if status_code == 405 else None
-    return JSONResponse(
-        {"errors": [{"message": reason, "extensions": {"code": code}}]},
-        status_code=status_code,
-        headers=headers,
-    )
+    return error_response(status_code, reason, code, headers=headers)

@@ -3,7 +3,6 @@ on request body size."""
 
 from __future__ import annotations
 
-import json
 import logging
 import re
 import time
@@ -12,6 +11,7 @@ import uuid
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from api.errors import error_response
 from api.logs import request_id
 
 log = logging.getLogger("wuyou.access")
@@ -70,6 +70,9 @@ class BodySizeLimitMiddleware:
     def __init__(self, app: ASGIApp, max_bytes: int) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        self.too_large = error_response(
+            413, f"The request body is larger than {max_bytes} bytes.", "PAYLOAD_TOO_LARGE"
+        )
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -77,7 +80,7 @@ class BodySizeLimitMiddleware:
             return
         declared = dict(scope["headers"]).get(b"content-length")
         if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
-            await self._refuse(send)
+            await self.too_large(scope, receive, send)
             return
         received = 0
         started = False
@@ -101,27 +104,4 @@ class BodySizeLimitMiddleware:
         except _TooLarge:
             if started:
                 raise
-            await self._refuse(send)
-
-    async def _refuse(self, send: Send) -> None:
-        body = json.dumps(
-            {
-                "errors": [
-                    {
-                        "message": f"The request body is larger than {self.max_bytes} bytes.",
-                        "extensions": {"code": "PAYLOAD_TOO_LARGE"},
-                    }
-                ]
-            }
-        ).encode()
-        await send(
-            {
-                "type": "http.response.start",
-                "status": 413,
-                "headers": [
-                    (b"content-type", b"application/json"),
-                    (b"content-length", str(len(body)).encode()),
-                ],
-            }
-        )
-        await send({"type": "http.response.body", "body": body})
+            await self.too_large(scope, receive, send)

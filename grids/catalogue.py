@@ -6,8 +6,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from grids.areas import plausible_code
 from grids.models import (
-    CODE_MAX_LENGTH,
     Channel,
     ChannelKind,
     Department,
@@ -73,7 +73,7 @@ async def get_departments_by_id(ids: Iterable[int]) -> dict[int, DepartmentRecor
 
 async def get_department(code: str) -> DepartmentRecord | None:
     """The department with ``code``, or None."""
-    if len(code) > CODE_MAX_LENGTH:
+    if not plausible_code(code):
         return None
     rows = await Department.filter(code=code).values(*_DEPARTMENT_COLUMNS)
     return _department(rows[0]) if rows else None

@@ -95,6 +95,16 @@ def _create(client: TestClient, token: str, **fields: object) -> dict:
     )["createAccount"]
 
 
+def _new_account(client: TestClient, admin: str, prefix: str, role: str, password: str) -> str:
+    """A fresh account made by ``admin``; returns its username."""
+    username = unique(prefix)
+    result = _create(
+        client, admin, username=username, role=role, displayName="测试账号", password=password
+    )
+    assert result["errors"] == [], result["errors"]
+    return username
+
+
 def test_admin_creates_accounts_that_can_sign_in(client: TestClient) -> None:
     admin = login(client, "demo-admin")
     username = unique("agent")
@@ -194,15 +204,7 @@ def test_only_admins_create_accounts(client: TestClient, username: str) -> None:
 
 def test_repeated_wrong_passwords_lock_the_account(client: TestClient) -> None:
     admin = login(client, "demo-admin")
-    username = unique("victim")
-    _create(
-        client,
-        admin,
-        username=username,
-        role="CITIZEN",
-        displayName="市民",
-        password="the right password",
-    )
+    username = _new_account(client, admin, "victim", "CITIZEN", "the right password")
     for _ in range(5):
         assert data(client, LOGIN, {"u": username, "p": "guess"})["login"]["token"] is None
     locked = data(client, LOGIN, {"u": username, "p": "the right password"})["login"]
@@ -216,15 +218,7 @@ def test_repeated_wrong_passwords_lock_the_account(client: TestClient) -> None:
 
 def test_revoked_token_is_refused(client: TestClient) -> None:
     admin = login(client, "demo-admin")
-    username = unique("revoked")
-    _create(
-        client,
-        admin,
-        username=username,
-        role="AGENT",
-        displayName="x",
-        password="long enough password",
-    )
+    username = _new_account(client, admin, "revoked", "AGENT", "long enough password")
     token = login(client, username, "long enough password")
     assert data(client, "{ me { username } }", token=token)["me"]["username"] == username
     in_app(client, lambda: Account.filter(username=username).update(token_version=1))
@@ -233,15 +227,7 @@ def test_revoked_token_is_refused(client: TestClient) -> None:
 
 def test_changing_the_password_revokes_earlier_tokens(client: TestClient) -> None:
     admin = login(client, "demo-admin")
-    username = unique("changer")
-    _create(
-        client,
-        admin,
-        username=username,
-        role="CITIZEN",
-        displayName="市民",
-        password="first password",
-    )
+    username = _new_account(client, admin, "changer", "CITIZEN", "first password")
     old = login(client, username, "first password")
     change = """mutation($input: ChangePasswordInput!) { changePassword(input: $input) {
                 token account { username } errors { field code } } }"""
@@ -276,15 +262,7 @@ def test_changing_the_password_revokes_earlier_tokens(client: TestClient) -> Non
 
 def test_disabling_an_account_stops_it_at_once(client: TestClient) -> None:
     admin = login(client, "demo-admin")
-    username = unique("leaver")
-    _create(
-        client,
-        admin,
-        username=username,
-        role="AGENT",
-        displayName="话务员",
-        password="long enough password",
-    )
+    username = _new_account(client, admin, "leaver", "AGENT", "long enough password")
     token = login(client, username, "long enough password")
     toggle = """mutation($u: String!, $a: Boolean!) { setAccountActive(input:
                 {username: $u, active: $a}) { account { isActive } errors { field code } } }"""
