@@ -3,6 +3,7 @@ the database and the broadcaster."""
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 from collections.abc import AsyncIterator
 from datetime import timedelta
@@ -20,6 +21,7 @@ from api import db, logs
 from api.graphql_view import WuyouGraphQL
 from api.middleware import BodySizeLimitMiddleware, RequestIdMiddleware
 from api.settings import Settings
+from merchants import sweeper
 from schema import Limits, build_schema
 from schema.context import Services
 from wuyou import __version__, events
@@ -56,9 +58,18 @@ def create_app(settings: Settings | None = None) -> Starlette:
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         await db.connect(settings.database_url)
         previous = events.install(events.InProcessBroadcaster())
+        sweeping = (
+            asyncio.create_task(sweeper.run(settings.sweep_interval_ms / 1000))
+            if settings.sweep_interval_ms
+            else None
+        )
         try:
             yield
         finally:
+            if sweeping is not None:
+                sweeping.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await sweeping
             await events.broadcaster().close()
             events.install(previous)
             await db.disconnect()

@@ -40,6 +40,8 @@ class Settings:
     max_body_bytes: int = 1_000_000
     login_max_failures: int = 5
     login_lockout_seconds: int = 900
+    # How often each worker sweeps for expired offers; 0 turns the sweeper off.
+    sweep_interval_ms: int = 1000
     log_level: str = "INFO"
     log_json: bool = True
     allowed_origins: tuple[str, ...] = field(default_factory=tuple)
@@ -84,6 +86,7 @@ class Settings:
             ("MAX_QUERY_TOKENS", "max_query_tokens"),
             ("MAX_ALIASES", "max_aliases"),
             ("MAX_BODY_BYTES", "max_body_bytes"),
+            ("SWEEP_INTERVAL_MS", "sweep_interval_ms"),
         ):
             if (raw := get(name)) is not None:
                 values[attr] = _positive_int(raw, name)

@@ -11,12 +11,13 @@ from functools import cache
 
 import pluggy
 
-from plugins import hookspecs
+from plugins import guard, hookspecs
+from plugins.builtin import MODULES
 
 log = logging.getLogger(__name__)
 
 #: Built-in plugin modules, registered exactly like third-party plugins.
-BUILTIN_PLUGINS: tuple[str, ...] = ()
+BUILTIN_PLUGINS: tuple[str, ...] = MODULES
 
 ENTRY_POINT_GROUP = hookspecs.PROJECT
 
@@ -84,15 +85,13 @@ def describe(manager: pluggy.PluginManager) -> list[PluginInfo]:
     return sorted(infos, key=lambda info: (not info.builtin, info.name))
 
 
-def notify(hook_name: str, **kwargs: object) -> None:
+async def notify(hook_name: str, **kwargs: object) -> None:
     """Call every implementation of a broadcast hook, each isolated from the others.
 
-    A failing plugin is logged and skipped; the rest still run, and the caller never
-    sees the exception.
+    A plugin that fails or overruns is logged, counted and skipped (``plugins.guard``);
+    the rest still run, and the caller never sees the failure.
     """
     hook = getattr(plugin_manager().hook, hook_name)
     for impl in hook.get_hookimpls():
-        try:
-            impl.function(**{name: kwargs[name] for name in impl.argnames})
-        except Exception:
-            log.exception("plugin %s failed in %s", impl.plugin_name, hook_name)
+        arguments = [kwargs[name] for name in impl.argnames]
+        await guard.call(impl.plugin_name, hook_name, impl.function, *arguments, default=None)

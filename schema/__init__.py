@@ -24,12 +24,15 @@ from strawberry.types import ExecutionContext
 from schema.accounts import AccountMutations, AccountQueries
 from schema.errors import MaskUnexpectedErrors, log_unexpected
 from schema.grids import GridMutations, GridQueries, GridSubscriptions
+from schema.merchants import MerchantMutations, MerchantQueries
+from schema.orders import OrderMutations, OrderQueries, OrderSubscriptions
+from schema.services import ServiceQueries
 
 SDL_PATH = Path(__file__).with_name("schema.graphql")
 
 
 @strawberry.type(description="Everything a client can read.")
-class Query(AccountQueries, GridQueries):
+class Query(AccountQueries, GridQueries, ServiceQueries, MerchantQueries, OrderQueries):
     @strawberry.field(description="Any object by its global id; null when there is none.")
     async def node(self, info: strawberry.Info, id: relay.GlobalID) -> relay.Node | None:
         try:
@@ -39,12 +42,12 @@ class Query(AccountQueries, GridQueries):
 
 
 @strawberry.type(description="Everything a client can change.")
-class Mutation(AccountMutations, GridMutations):
+class Mutation(AccountMutations, GridMutations, MerchantMutations, OrderMutations):
     pass
 
 
 @strawberry.type(description="Live updates, over graphql-transport-ws on /graphql.")
-class Subscription(GridSubscriptions):
+class Subscription(GridSubscriptions, OrderSubscriptions):
     pass
 
 

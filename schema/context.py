@@ -9,6 +9,7 @@ from typing import Any
 from accounts.models import Role
 from accounts.service import LoginPolicy, Principal, principal_for, require_role
 from accounts.tokens import TokenIssuer
+from merchants.providers import merchant_of
 from schema.dataloaders import Loaders
 from wuyou.errors import Unauthenticated
 
@@ -39,6 +40,7 @@ class Context:
     _principal: asyncio.Future[Principal | None] | None = field(
         default=None, init=False, repr=False
     )
+    _merchant_id: int | None = field(default=None, init=False, repr=False)
 
     async def principal(self) -> Principal | None:
         """The signed-in principal, None when anonymous; an invalid token raises UNAUTHENTICATED.
@@ -60,3 +62,9 @@ class Context:
         if principal is None:
             raise Unauthenticated("Sign in to do this.")
         return require_role(principal, *(roles or tuple(Role)))
+
+    async def own_merchant(self) -> int:
+        """The provider the signed-in MERCHANT account works for (FORBIDDEN otherwise)."""
+        if self._merchant_id is None:
+            self._merchant_id = await merchant_of(await self.principal())
+        return self._merchant_id

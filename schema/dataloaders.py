@@ -11,6 +11,21 @@ from accounts.service import AccountRecord, get_accounts
 from grids.areas import AreaRecord, children_of, get_areas_by_code, get_areas_by_id, get_boundaries
 from grids.catalogue import DepartmentRecord, departments_of, get_departments_by_id
 from grids.workers import GridWorkerRecord, grid_of_workers, workers_in_grids, workers_within
+from merchants.providers import (
+    MerchantRecord,
+    OfferingRecord,
+    area_ids_of,
+    get_merchants,
+    offerings_of,
+)
+from merchants.records import (
+    OfferRecord,
+    OrderEventRecord,
+    OrderRecord,
+    get_orders_by_id,
+    history_of,
+    offers_of_orders,
+)
 
 K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")
@@ -61,4 +76,18 @@ class Loaders:
         )
         self.account_by_id: DataLoader[int, AccountRecord | None] = _by_key(
             get_accounts, cache=cache
+        )
+        self.merchant_by_id: DataLoader[int, MerchantRecord | None] = _by_key(
+            get_merchants, cache=cache
+        )
+        self.offerings: DataLoader[int, list[OfferingRecord]] = _lists(offerings_of, cache=cache)
+        self.merchant_area_ids: DataLoader[int, list[int]] = _lists(area_ids_of, cache=cache)
+        self.order_by_id: DataLoader[int, OrderRecord | None] = _by_key(
+            get_orders_by_id, cache=cache
+        )
+        self.order_history: DataLoader[int, list[OrderEventRecord]] = _lists(
+            history_of, cache=cache
+        )
+        self.order_offers: DataLoader[int, list[OfferRecord]] = _lists(
+            offers_of_orders, cache=cache
         )

@@ -2,22 +2,23 @@
 
 from __future__ import annotations
 
+import importlib
 import sqlite3
 from pathlib import Path
 
 from tortoise import Tortoise
 from tortoise.migrations.autodetector import MigrationAutodetector
 
-import accounts
-import grids
 from api import db
 
 
 def _migration_files() -> set[tuple[str, str]]:
     return {
-        (package.__name__, path.stem)
-        for package in (accounts, grids)
-        for path in (Path(package.__file__).parent / "migrations").glob("0*.py")
+        (app, path.stem)
+        for app in db.APPS
+        for path in (Path(importlib.import_module(app).__file__ or "").parent / "migrations").glob(
+            "0*.py"
+        )
     }
 
 
@@ -41,6 +42,13 @@ async def test_migrations_apply_to_an_empty_database_and_rerun_cleanly(tmp_path:
         "department",
         "department_member",
         "channel",
+        "merchant",
+        "merchant_service",
+        "merchant_area",
+        "merchant_staff",
+        "service_order",
+        "offer",
+        "order_event",
     } <= tables
     assert sorted(applied) == sorted(_migration_files())
 

@@ -55,5 +55,7 @@ def test_track_event_sees_platform_events_and_a_broken_plugin_harms_nothing(
 def test_describe_lists_registered_plugins() -> None:
     manager = create_plugin_manager(load_entry_points=False)
     manager.register(Recorder(), name="recorder")
-    [info] = describe(manager)
-    assert info.name == "recorder" and info.hooks == ("track_event",)
+    infos = {info.name: info for info in describe(manager)}
+    assert infos["recorder"].hooks == ("track_event",) and not infos["recorder"].builtin
+    car_moving = infos["plugins.builtin.car_moving"]
+    assert car_moving.builtin and car_moving.hooks == ("register_service_types",)

@@ -169,4 +169,4 @@ async def _deliver(event: Event) -> None:
         await _broadcaster.publish(event)
     except Exception:
         log.exception("publishing %s on %s failed", kind, topic)
-    notify("track_event", event=event)
+    await notify("track_event", event=event)

@@ -1,0 +1,150 @@
+"""Orders, offers and order history as plain records, and the queries that read them."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from merchants.models import Offer, OfferStatus, Order, OrderEvent, OrderStatus
+
+
+@dataclass(frozen=True, slots=True)
+class OrderRecord:
+    """An order as stored: the schema decides what each viewer may see of it."""
+
+    id: int
+    number: str
+    service_type: str
+    form: dict[str, Any]
+    lat: float
+    lng: float
+    address: str
+    grid_id: int
+    grid_path: str
+    contact_name: str
+    contact_phone: str
+    citizen_id: int | None
+    placed_by_id: int
+    status: OrderStatus
+    urgent: bool
+    quoted_amount: Decimal | None
+    quote: dict[str, Any]
+    final_amount: Decimal | None
+    outcome: str | None
+    outcome_note: str
+    merchant_id: int | None
+    companion_id: int | None
+    dispatch_round: int
+    status_reason: str
+    stars: int | None
+    rating_comment: str
+    placed_at: datetime
+    accepted_at: datetime | None
+    started_at: datetime | None
+    finished_at: datetime | None
+    updated_at: datetime
+
+    @property
+    def grid_code(self) -> str:
+        return self.grid_path.rstrip("/").rsplit("/", 1)[-1]
+
+
+@dataclass(frozen=True, slots=True)
+class OfferRecord:
+    """One offer of an order to one provider."""
+
+    id: int
+    order_id: int
+    merchant_id: int
+    round: int
+    rank: int
+    distance_km: float
+    status: OfferStatus
+    offered_at: datetime
+    expires_at: datetime
+    responded_at: datetime | None
+    decline_reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class OrderEventRecord:
+    """One transition in an order's history."""
+
+    id: int
+    order_id: int
+    from_status: OrderStatus | None
+    to_status: OrderStatus
+    actor_id: int | None
+    merchant_id: int | None
+    note: str
+    occurred_at: datetime
+
+
+ORDER_COLUMNS = tuple(OrderRecord.__dataclass_fields__)
+OFFER_COLUMNS = tuple(OfferRecord.__dataclass_fields__)
+_EVENT_COLUMNS = tuple(OrderEventRecord.__dataclass_fields__)
+
+
+def order_record(row: Mapping[str, Any]) -> OrderRecord:
+    return OrderRecord(**row)
+
+
+async def get_orders_by_id(ids: Iterable[int]) -> dict[int, OrderRecord]:
+    """Orders by id; unknown ids are absent."""
+    wanted = list(set(ids))
+    if not wanted:
+        return {}
+    rows = await Order.filter(id__in=wanted).values(*ORDER_COLUMNS)
+    return {r["id"]: OrderRecord(**r) for r in rows}
+
+
+async def get_order(number: str) -> OrderRecord | None:
+    """The order with ``number``."""
+    rows = await Order.filter(number=number[:20]).values(*ORDER_COLUMNS)
+    return OrderRecord(**rows[0]) if rows else None
+
+
+async def get_offers(ids: Iterable[int]) -> dict[int, OfferRecord]:
+    """Offers by id; unknown ids are absent."""
+    wanted = list(set(ids))
+    if not wanted:
+        return {}
+    rows = await Offer.filter(id__in=wanted).values(*OFFER_COLUMNS)
+    return {r["id"]: OfferRecord(**r) for r in rows}
+
+
+async def offers_of_merchant(
+    merchant_id: int, statuses: Iterable[OfferStatus] | None = None, limit: int = 100
+) -> list[OfferRecord]:
+    """A provider's offers, newest first (pending ones first of all)."""
+    query = Offer.filter(merchant_id=merchant_id)
+    if statuses is not None:
+        query = query.filter(status__in=list(statuses))
+    rows = await query.order_by("-offered_at", "-id").limit(limit).values(*OFFER_COLUMNS)
+    return [OfferRecord(**r) for r in rows]
+
+
+async def offers_of_orders(order_ids: Iterable[int]) -> dict[int, list[OfferRecord]]:
+    """Every offer made for each order, in the order they were made."""
+    result: dict[int, list[OfferRecord]] = defaultdict(list)
+    wanted = list(set(order_ids))
+    if wanted:
+        rows = await Offer.filter(order_id__in=wanted).order_by("id").values(*OFFER_COLUMNS)
+        for row in rows:
+            result[row["order_id"]].append(OfferRecord(**row))
+    return result
+
+
+async def history_of(order_ids: Iterable[int]) -> dict[int, list[OrderEventRecord]]:
+    """Each order's transitions, oldest first."""
+    result: dict[int, list[OrderEventRecord]] = defaultdict(list)
+    wanted = list(set(order_ids))
+    if wanted:
+        rows = await OrderEvent.filter(order_id__in=wanted).order_by("id").values(*_EVENT_COLUMNS)
+        for row in rows:
+            result[row["order_id"]].append(OrderEventRecord(**row))
+    return result
