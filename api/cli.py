@@ -6,7 +6,7 @@ import asyncio
 import os
 from collections.abc import Awaitable, Callable, Coroutine
 from datetime import timedelta
-from typing import Annotated, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 import uvicorn
@@ -21,6 +21,9 @@ from api import db
 from api.settings import Settings, SettingsError
 from wuyou.errors import DomainError
 
+if TYPE_CHECKING:
+    from grids.demo import SeedReport
+
 app = typer.Typer(
     name="wuyou",
     help="无忧 wuyou: the GraphQL API of a city's public-service platform.",
@@ -33,6 +36,8 @@ app.add_typer(token_app, name="token")
 
 console = Console(stderr=True)
 T = TypeVar("T")
+#: Commercial merchants ``seed --demo`` loads unless told otherwise.
+DEMO_MERCHANTS = 1300
 
 DatabaseUrl = Annotated[
     str | None,
@@ -87,8 +92,10 @@ def _migrate(settings: Settings) -> None:
     _run(lambda: db.migrate(settings.database_url))
 
 
-def _seed_demo(settings: Settings) -> None:
+def _seed_demo(settings: Settings, merchants: int = DEMO_MERCHANTS) -> None:
+    """Load the demo city, then its providers (``merchants`` commercial ones among them)."""
     from grids.demo import seed_demo_city
+    from merchants.demo import seed_demo_merchants
 
     columns = (
         TextColumn("{task.description:<28}"),
@@ -96,17 +103,26 @@ def _seed_demo(settings: Settings) -> None:
         MofNCompleteColumn(),
         TimeElapsedColumn(),
     )
+
+    async def work(progress: _RichSeedProgress) -> tuple[SeedReport, SeedReport]:
+        city = await seed_demo_city(progress)
+        return city, await seed_demo_merchants(merchants, progress)
+
     with Progress(*columns, console=console, transient=False) as progress:
-        report = _run(
-            lambda: _with_database(settings, lambda: seed_demo_city(_RichSeedProgress(progress)))
-        )
+        seeding = _RichSeedProgress(progress)
+        city, providers = _run(lambda: _with_database(settings, lambda: work(seeding)))
+    _report("Demo city", city)
+    _report("Demo merchants", providers)
+
+
+def _report(what: str, report: SeedReport) -> None:
     if report.total():
         added = ", ".join(
-            f"{n} {what.replace('_', ' ')}" for what, n in report.created.items() if n
+            f"{n} {kind.replace('_', ' ')}" for kind, n in report.created.items() if n
         )
-        console.print(f"Demo city loaded: {added}.")
+        console.print(f"{what} loaded: {added}.")
     else:
-        console.print("Demo city already loaded; nothing added.")
+        console.print(f"{what} already loaded; nothing added.")
 
 
 def _redact(url: str) -> str:
@@ -121,7 +137,8 @@ def _redact(url: str) -> str:
 @app.command()
 def serve(
     demo: Annotated[
-        bool, typer.Option("--demo", help="Load the demo city if it is not loaded yet.")
+        bool,
+        typer.Option("--demo", help="Load the demo city and its merchants if not loaded yet."),
     ] = False,
     host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="TCP port.")] = 8000,
@@ -163,7 +180,18 @@ def migrate(database_url: DatabaseUrl = None) -> None:
 
 @app.command()
 def seed(
-    demo: Annotated[bool, typer.Option("--demo", help="Load the Wuhai demo city.")] = False,
+    demo: Annotated[
+        bool, typer.Option("--demo", help="Load the Wuhai demo city and its merchants.")
+    ] = False,
+    merchants: Annotated[
+        int,
+        typer.Option(
+            "--merchants",
+            help="Commercial merchants to load with --demo (0 for none); mediation "
+            "organisations, counsellors, law firms and the demo merchant always come.",
+            min=0,
+        ),
+    ] = DEMO_MERCHANTS,
     database_url: DatabaseUrl = None,
 ) -> None:
     """Load data into a migrated database. Idempotent: a second run adds nothing."""
@@ -172,7 +200,7 @@ def seed(
         raise typer.Exit(2)
     settings = _settings(database_url)
     _migrate(settings)
-    _seed_demo(settings)
+    _seed_demo(settings, merchants)
 
 
 @token_app.command("create")
@@ -202,20 +230,23 @@ def token_create(
 
 @app.command()
 def plugins() -> None:
-    """List loaded plugins with their versions and hooks."""
+    """List loaded plugins with their versions, hooks and service types."""
     from plugins.manager import describe, plugin_manager
+    from plugins.registry import service_registry
 
     infos = describe(plugin_manager())
     if not infos:
         typer.echo("No plugins loaded.")
         return
-    table = Table("plugin", "version", "kind", "hooks")
+    registry = service_registry()
+    table = Table("plugin", "version", "kind", "hooks", "service types")
     for info in infos:
         table.add_row(
             info.name,
             info.version or "-",
             "built-in" if info.builtin else "entry point",
             ", ".join(info.hooks),
+            ", ".join(f"{t.code} {t.name}" for t in registry.registered_by(info.name)) or "-",
         )
     Console().print(table)
 

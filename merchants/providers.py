@@ -340,7 +340,7 @@ async def register_merchant(reg: Registration, *, is_demo: bool = False) -> Merc
                     MerchantService(
                         merchant=merchant,
                         service_type=o.service_type,
-                        documents=[_document_json(d) for d in o.documents],
+                        documents=[document_json(d) for d in o.documents],
                     )
                     for o in reg.services
                 ]
@@ -366,7 +366,8 @@ async def register_merchant(reg: Registration, *, is_demo: bool = False) -> Merc
     return (await get_merchants([merchant.id]))[merchant.id]
 
 
-def _document_json(document: QualificationDocument) -> dict[str, Any]:
+def document_json(document: QualificationDocument) -> dict[str, Any]:
+    """A qualification document as stored beside the service it qualifies for."""
     return {
         "code": document.code,
         "number": document.number.strip(),

@@ -70,9 +70,9 @@ class ServiceRegistry:
         """The name of the plugin that registered ``code``."""
         return self._plugins[code]
 
-    def codes_of(self, plugin: str) -> tuple[str, ...]:
-        """The codes registered by ``plugin``."""
-        return tuple(code for code, name in self._plugins.items() if name == plugin)
+    def registered_by(self, plugin: str) -> list[ServiceType]:
+        """The service types ``plugin`` registered."""
+        return [self._types[code] for code, name in self._plugins.items() if name == plugin]
 
     def __iter__(self) -> Iterator[ServiceType]:
         return iter(self._types.values())

@@ -70,9 +70,10 @@ def test_token_create_refuses_a_role_mismatch(database_url: str) -> None:
     assert "CITIZEN" in result.output
 
 
-def test_plugins_lists_nothing_yet() -> None:
-    result = runner.invoke(app, ["plugins"])
+def test_plugins_lists_the_builtins_with_their_service_types() -> None:
+    result = runner.invoke(app, ["plugins"], env={"COLUMNS": "300"})
     assert result.exit_code == 0
+    assert "plugins.builtin.car_moving" in result.output and "car_moving 挪车" in result.output
 
 
 def _free_port() -> int:

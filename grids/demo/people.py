@@ -102,20 +102,33 @@ _MOBILE_PREFIXES = (
 )
 
 
+def person_name(rng: random.Random) -> str:
+    """A plausible name of a Wuhai resident (Han or Mongolian)."""
+    if rng.random() < 0.04:
+        return rng.choice(_MONGOLIAN_NAMES)
+    given = "".join(rng.choice(_GIVEN) for _ in range(rng.choice((1, 2, 2))))
+    return rng.choice(_SURNAMES) + given
+
+
+def mobile_number(rng: random.Random, taken: set[str]) -> str:
+    """A plausible mobile number not in ``taken`` (which it joins)."""
+    phone = ""
+    while not phone or phone in taken:
+        phone = rng.choice(_MOBILE_PREFIXES) + f"{rng.randrange(10**8):08d}"
+    taken.add(phone)
+    return phone
+
+
 def grid_workers(grid_codes: Sequence[str]) -> list[GridWorkerSpec]:
     """One grid worker per grid, in the order given (names and phones depend on the order)."""
     rng = random.Random(_RANDOM_SEED)
     phones: set[str] = set()
-    workers = []
-    for code in grid_codes:
-        if rng.random() < 0.04:
-            name = rng.choice(_MONGOLIAN_NAMES)
-        else:
-            given = "".join(rng.choice(_GIVEN) for _ in range(rng.choice((1, 2, 2))))
-            name = rng.choice(_SURNAMES) + given
-        phone = ""
-        while not phone or phone in phones:
-            phone = rng.choice(_MOBILE_PREFIXES) + f"{rng.randrange(10**8):08d}"
-        phones.add(phone)
-        workers.append(GridWorkerSpec(f"{GRID_WORKER_PREFIX}{code.lower()}", name, phone, code))
-    return workers
+    return [
+        GridWorkerSpec(
+            f"{GRID_WORKER_PREFIX}{code.lower()}",
+            person_name(rng),
+            mobile_number(rng, phones),
+            code,
+        )
+        for code in grid_codes
+    ]

@@ -1,7 +1,8 @@
 """Building blocks for marketplace tests: unique grids, providers, citizens, a clock.
 
 Every test works in a grid no other test uses, with providers that serve only that
-grid, so tests sharing the session database never see each other's offers.
+grid or the areas above it, and its providers are suspended when it ends, so tests
+sharing the session database never see each other's offers.
 """
 
 from __future__ import annotations
@@ -25,6 +26,8 @@ from wuyou import clock
 
 _grid_numbers = itertools.count()
 _random = random.Random()
+#: Providers registered by the running test, retired when it ends (see conftest.py).
+registered: list[int] = []
 
 
 def credit_code() -> str:
@@ -50,7 +53,8 @@ async def fresh_grid() -> Grid:
         .order_by("-code")
         .values("code", "path", "centroid_lat", "centroid_lng")
     )
-    row = grids[next(_grid_numbers) % len(grids)]
+    # A stride coprime with the grid count spreads consecutive tests over communities.
+    row = grids[(next(_grid_numbers) * 97) % len(grids)]
     return Grid(row["code"], row["path"], row["centroid_lat"], row["centroid_lng"])
 
 
@@ -104,6 +108,7 @@ async def provider(
             specialties=specialties,
         )
     )
+    registered.append(record.id)
     staff = Principal(
         account_id=(await _account_id(username)), username=username, role=Role.MERCHANT
     )

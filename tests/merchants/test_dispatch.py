@@ -18,7 +18,7 @@ from wuyou import clock
 from wuyou.clock import ManualClock
 from wuyou.errors import DomainError, ErrorCode
 
-pytestmark = pytest.mark.usefixtures("connected")
+pytestmark = pytest.mark.usefixtures("connected", "retire_providers")
 
 
 @pytest.fixture

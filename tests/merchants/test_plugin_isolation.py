@@ -28,7 +28,7 @@ from wuyou import (
     hookimpl,
 )
 
-pytestmark = pytest.mark.usefixtures("connected")
+pytestmark = pytest.mark.usefixtures("connected", "retire_providers")
 
 
 class HangingPrice(Fixed):

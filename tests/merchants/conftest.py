@@ -1,0 +1,21 @@
+"""Fixtures of the marketplace tests."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import pytest
+
+from merchants.models import Merchant, MerchantStatus
+from tests.merchants import market
+
+
+@pytest.fixture
+async def retire_providers(connected: str) -> AsyncIterator[None]:
+    """Suspend the providers a test registered, so no later test finds them."""
+    yield
+    if market.registered:
+        await Merchant.filter(id__in=market.registered).update(
+            status=MerchantStatus.SUSPENDED, on_duty=False
+        )
+        market.registered.clear()
