@@ -337,6 +337,8 @@ async def complete_order(
     """The provider finishes (IN_SERVICE → COMPLETED) with the final price and, for types
     that record one, the outcome (mediation: AGREEMENT_REACHED with the agreement text)."""
     order, actor = await _merchants_order(number, actor)
+    if order.status is not OrderStatus.IN_SERVICE:
+        raise DomainError(ErrorCode.INVALID_STATE, "只有服务中的订单可以完成。", "orderNumber")
     service_type = service_registry().get(order.service_type)
     problems: list[Problem] = []
     amount = _final_amount(order, service_type, final_price, problems)
