@@ -71,7 +71,8 @@ async def quote_order(
     except DomainError as invalid:
         raise DomainError.of([*problems, *invalid.problems]) from None
     plugin = registry.plugin_of(service_type.code)
-    problems += await guard.call(plugin, "check", service_type.cross_check, values, default=[])
+    if service_type.check is not None:
+        problems += await guard.call(plugin, "check", service_type.cross_check, values, default=[])
     if problems:
         raise DomainError.of(problems)
     assert grid is not None

@@ -115,6 +115,19 @@ def rank_closest_coverage(
     return sorted(candidates, key=lambda c: (-c.coverage_depth, c.distance_km, c.merchant_id))
 
 
+def rank_specialists_first(field: str, then: Rank = rank_default) -> Rank:
+    """A ranking that puts providers listing the form's ``field`` value among their
+    specialties first (a medical dispute → the medical dispute committee), each group
+    ordered by ``then``."""
+
+    def rank(candidates: Sequence[Candidate], form: Mapping[str, Any]) -> list[Candidate]:
+        wanted = form.get(field)
+        return sorted(then(candidates, form), key=lambda c: wanted not in c.specialties)
+
+    rank.__doc__ = f"Specialists in the {field!r} chosen first, then {then.__name__}."
+    return rank
+
+
 @dataclass(frozen=True)
 class ServiceType:
     """One service citizens can order.

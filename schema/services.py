@@ -7,7 +7,7 @@ from typing import Any, cast
 import strawberry
 from strawberry.scalars import JSON
 
-from plugins import forms
+from plugins import forms, guard
 from plugins.forms import FieldType
 from plugins.pricing import PricingKind, Quote
 from plugins.registry import service_registry
@@ -178,11 +178,17 @@ class ServiceType:
             spec=spec,
         )
 
-    @strawberry.field(description="A valid form for an order placed now, as a client sends it.")
-    def example_form(self) -> JSON | None:
+    @strawberry.field(
+        description="A valid form for an order placed now, as a client sends it; null when "
+        "the plugin gives none (or fails to)."
+    )
+    async def example_form(self) -> JSON | None:
         if self.spec.example is None:
             return None
-        return cast(JSON, dict(self.spec.example(clock.now())))
+        example = await guard.call(
+            self.plugin, "example", self.spec.example, clock.now(), default=None
+        )
+        return None if example is None else cast(JSON, dict(example))
 
 
 def service_type_of(code: str) -> ServiceType | None:

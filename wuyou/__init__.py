@@ -42,6 +42,7 @@ if TYPE_CHECKING:
         rank_closest_coverage,
         rank_default,
         rank_nearest,
+        rank_specialists_first,
     )
     from wuyou.errors import ErrorCode, Problem
 
@@ -79,6 +80,7 @@ _EXPORTS = {
             "rank_closest_coverage",
             "rank_default",
             "rank_nearest",
+            "rank_specialists_first",
         ),
         "plugins.service_types",
     ),
@@ -126,5 +128,6 @@ __all__ = [
     "rank_closest_coverage",
     "rank_default",
     "rank_nearest",
+    "rank_specialists_first",
     "yuan",
 ]

@@ -7,12 +7,10 @@ the smallest area around the citizen. Completion records whether the parties agr
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable
 from datetime import timedelta
-from typing import Any
 
 from wuyou import (
-    Candidate,
     Choice,
     Dispatch,
     DispatchMode,
@@ -24,15 +22,8 @@ from wuyou import (
     ServiceType,
     hookimpl,
     rank_closest_coverage,
+    rank_specialists_first,
 )
-
-
-def rank(candidates: Sequence[Candidate], form: Mapping[str, Any]) -> list[Candidate]:
-    """Committees specialised in the dispute type first, then by closest coverage."""
-    dispute = form.get("disputeType")
-    ordered = rank_closest_coverage(candidates, form)
-    return sorted(ordered, key=lambda c: dispute not in c.specialties)
-
 
 SERVICE_TYPE = ServiceType(
     code="dispute_mediation",
@@ -102,7 +93,7 @@ SERVICE_TYPE = ServiceType(
         Qualification("mediation_committee_record", "人民调解委员会或行业调解组织备案"),
     ),
     dispatch=Dispatch(DispatchMode.SEQUENTIAL, accept_timeout=timedelta(minutes=30)),
-    rank=rank,
+    rank=rank_specialists_first("disputeType", then=rank_closest_coverage),
     outcomes=(
         Choice("AGREEMENT_REACHED", "达成调解协议", "Agreement reached"),
         Choice(

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable
 from datetime import timedelta
-from typing import Any
 
 from wuyou import (
-    Candidate,
     Choice,
     Dispatch,
     DispatchMode,
@@ -19,14 +17,8 @@ from wuyou import (
     ServiceType,
     hookimpl,
     rank_default,
+    rank_specialists_first,
 )
-
-
-def rank(candidates: Sequence[Candidate], form: Mapping[str, Any]) -> list[Candidate]:
-    """Firms that list the topic among their specialties first, then the default order."""
-    topic = form.get("topic")
-    return sorted(rank_default(candidates, form), key=lambda c: topic not in c.specialties)
-
 
 SERVICE_TYPE = ServiceType(
     code="legal_consultation",
@@ -84,7 +76,7 @@ SERVICE_TYPE = ServiceType(
     provider_kind=ProviderKind.LAW_FIRM,
     qualifications=(Qualification("lawyer_licence", "律师执业证"),),
     dispatch=Dispatch(DispatchMode.SEQUENTIAL, accept_timeout=timedelta(minutes=30)),
-    rank=rank,
+    rank=rank_specialists_first("topic", then=rank_default),
     example=lambda now: {
         "topic": "LABOUR",
         "description": "公司拖欠了我三个月工资，也没有签劳动合同，我该怎么维权？",
