@@ -77,6 +77,16 @@ class Candidate:
     coverage_depth: int = 0
 
 
+#: How a provider nobody has rated yet ranks: as if rated five stars, the platform's
+#: start-up support (新店扶持), so that a newcomer gets its first orders.
+NEWCOMER_RATING = 5.0
+
+
+def effective_rating(candidate: Candidate) -> float:
+    """The candidate's average stars, or :data:`NEWCOMER_RATING` before its first rating."""
+    return NEWCOMER_RATING if candidate.rating is None else candidate.rating
+
+
 Check = Callable[[Mapping[str, Any]], Iterable[Problem]]
 Rank = Callable[[Sequence[Candidate], Mapping[str, Any]], Sequence[Candidate]]
 
@@ -85,10 +95,11 @@ def rank_default(candidates: Sequence[Candidate], form: Mapping[str, Any]) -> li
     """Nearest first, with good ratings and spare capacity pulling a provider forward.
 
     Each kilometre counts as much as half a star or a fifth of the capacity in use.
+    Unrated providers count as :data:`NEWCOMER_RATING`.
     """
 
     def score(c: Candidate) -> tuple[float, int]:
-        rating = 4.0 if c.rating is None else c.rating
+        rating = effective_rating(c)
         busy = c.load / c.capacity if c.capacity else 1.0
         return (c.distance_km - 2.0 * rating + 5.0 * busy, c.merchant_id)
 
@@ -101,11 +112,9 @@ def rank_nearest(candidates: Sequence[Candidate], form: Mapping[str, Any]) -> li
 
 
 def rank_by_rating(candidates: Sequence[Candidate], form: Mapping[str, Any]) -> list[Candidate]:
-    """Best rated first, then nearest (housekeeping, childcare: trust matters)."""
-    return sorted(
-        candidates,
-        key=lambda c: (-(4.0 if c.rating is None else c.rating), c.distance_km, c.merchant_id),
-    )
+    """Best rated first (unrated: :data:`NEWCOMER_RATING`), then nearest (housekeeping,
+    childcare: trust matters)."""
+    return sorted(candidates, key=lambda c: (-effective_rating(c), c.distance_km, c.merchant_id))
 
 
 def rank_closest_coverage(

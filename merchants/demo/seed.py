@@ -8,16 +8,18 @@ accounts get no password (no hashing), so a large run takes a second or two.
 
 from __future__ import annotations
 
+import hashlib
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import datetime
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from tortoise.transactions import in_transaction
 
 from accounts.models import Account, AccountEvent, AccountEventKind, Role
 from grids.demo import SeedProgress, SeedReport
 from grids.demo.plan import plan_city
+from grids.geometry import covers
 from grids.models import Area, AreaLevel, GridType
 from merchants.demo.names import APPROVAL_NOTE
 from merchants.demo.plan import (
@@ -43,6 +45,9 @@ from merchants.models import (
 )
 from plugins.registry import ServiceRegistry, service_registry
 from wuyou import clock
+
+#: How far (in degrees, ≈ 300 m) a provider's base may lie from its grid's centre.
+_NUDGE_DEGREES = 0.003
 
 _BATCH = 500
 _NOTE = "演示数据"
@@ -227,7 +232,10 @@ async def _insert(
             ],
             batch_size=_BATCH,
         )
-    await Merchant.bulk_create([_merchant(p) for p in plans], batch_size=_BATCH)
+    boundaries = await _boundaries({p.base_grid.id for p in plans})
+    await Merchant.bulk_create(
+        [_merchant(p, _base(p, boundaries[p.base_grid.id])) for p in plans], batch_size=_BATCH
+    )
     ids = dict(
         await Merchant.filter(credit_code__in=[p.credit_code for p in plans]).values_list(
             "credit_code", "id"
@@ -280,7 +288,21 @@ async def _insert(
     )
 
 
-def _merchant(p: MerchantPlan) -> Merchant:
+async def _boundaries(grid_ids: set[int]) -> dict[int, dict[str, Any]]:
+    rows = await Area.filter(id__in=list(grid_ids)).values("id", "boundary")
+    return {row["id"]: row["boundary"] for row in rows}
+
+
+def _base(p: MerchantPlan, boundary: dict[str, Any]) -> tuple[float, float]:
+    """Where a provider is based: a point a few hundred metres from its grid's centre, the
+    same on every run, inside the grid (the centre itself if the nudge would leave it)."""
+    digest = hashlib.sha256(p.credit_code.encode()).digest()
+    lat = p.base_grid.lat + (digest[0] - 128) / 128 * _NUDGE_DEGREES
+    lng = p.base_grid.lng + (digest[1] - 128) / 128 * _NUDGE_DEGREES
+    return (lat, lng) if covers(boundary, lat, lng) else (p.base_grid.lat, p.base_grid.lng)
+
+
+def _merchant(p: MerchantPlan, base: tuple[float, float]) -> Merchant:
     return Merchant(
         name=p.name,
         kind=p.kind,
@@ -288,8 +310,8 @@ def _merchant(p: MerchantPlan) -> Merchant:
         contact_name=p.contact_name,
         contact_phone=p.contact_phone,
         address=p.address,
-        base_lat=p.base_grid.lat,
-        base_lng=p.base_grid.lng,
+        base_lat=base[0],
+        base_lng=base[1],
         base_grid_id=p.base_grid.id,
         description=p.description,
         specialties=list(p.specialties),

@@ -153,10 +153,11 @@ async def _check_providers(created: dict[str, int]) -> None:
             assert required <= held, (m["name"], code)
             assert all(set(d) == {"code", "number", "issuedBy", "validUntil"} for d in documents)
             assert all(d["number"] and d["issuedBy"] and d["validUntil"] for d in documents)
-        # At least one area; the base is the centroid of a grid inside one of them.
+        # At least one area; the base is within ≈ 300 m of the centre of a grid inside one.
         assert covered[merchant_id], m["name"]
         grid = grids[m["base_grid_id"]]
-        assert (m["base_lat"], m["base_lng"]) == (grid["centroid_lat"], grid["centroid_lng"])
+        assert abs(m["base_lat"] - grid["centroid_lat"]) <= 0.003 + 1e-9
+        assert abs(m["base_lng"] - grid["centroid_lng"]) <= 0.003 + 1e-9
         assert any(grid["path"].startswith(areas[a]["path"]) for a in covered[merchant_id])
         # One MERCHANT staff account; only demo-merchant can sign in.
         account = accounts[staff[merchant_id]]
@@ -181,7 +182,7 @@ async def _check_providers(created: dict[str, int]) -> None:
         if m["rating_count"]:
             assert 3.8 <= m["rating_sum"] / m["rating_count"] <= 5.0
     # The base grid resolves from the base location (a sample: the test stays quick).
-    for m in list(merchants.values())[::15]:
+    for m in list(merchants.values())[::5]:
         found = await area_at(m["base_lat"], m["base_lng"])
         assert found is not None and found.id == m["base_grid_id"], m["name"]
 
