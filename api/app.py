@@ -25,6 +25,7 @@ from merchants import sweeper
 from schema import Limits, build_schema
 from schema.context import Services
 from wuyou import __version__, events
+from wuyou.redis_broadcaster import RedisBroadcaster
 
 
 def create_app(settings: Settings | None = None) -> Starlette:
@@ -57,7 +58,11 @@ def create_app(settings: Settings | None = None) -> Starlette:
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         await db.connect(settings.database_url)
-        previous = events.install(events.InProcessBroadcaster())
+        previous = events.install(
+            RedisBroadcaster(settings.redis_url, prefix=settings.redis_prefix)
+            if settings.redis_url
+            else events.InProcessBroadcaster()
+        )
         sweeping = (
             asyncio.create_task(sweeper.run(settings.sweep_interval_ms / 1000))
             if settings.sweep_interval_ms

@@ -42,6 +42,9 @@ class Settings:
     login_lockout_seconds: int = 900
     # How often each worker sweeps for expired offers; 0 turns the sweeper off.
     sweep_interval_ms: int = 1000
+    # Redis for live events across workers; None keeps them within this process.
+    redis_url: str | None = None
+    redis_prefix: str = "wuyou:"
     log_level: str = "INFO"
     log_json: bool = True
     allowed_origins: tuple[str, ...] = field(default_factory=tuple)
@@ -71,6 +74,8 @@ class Settings:
             "database_url": get("DATABASE_URL") or DEFAULT_DATABASE_URL,
             "secret_key": get("SECRET_KEY") or DEFAULT_SECRET_KEY,
             "timezone": get("TIMEZONE") or "Asia/Shanghai",
+            "redis_url": get("REDIS_URL"),
+            "redis_prefix": get("REDIS_PREFIX") or "wuyou:",
             "graphiql": _flag(get("GRAPHIQL"), development, "GRAPHIQL"),
             "introspection": _flag(get("INTROSPECTION"), True, "INTROSPECTION"),
             "detailed_errors": development,
@@ -115,6 +120,10 @@ class Settings:
             raise SettingsError("WUYOU_SECRET_KEY must be at least 32 bytes (HS256 needs them)")
         if not self.database_url.startswith(("sqlite://", "postgres://", "postgresql://")):
             raise SettingsError("WUYOU_DATABASE_URL must be a sqlite:// or postgres:// URL")
+        if self.redis_url is not None and not self.redis_url.startswith(
+            ("redis://", "rediss://", "unix://")
+        ):
+            raise SettingsError("WUYOU_REDIS_URL must be a redis://, rediss:// or unix:// URL")
 
 
 def _flag(raw: str | None, default: bool, name: str) -> bool:

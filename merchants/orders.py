@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -30,6 +31,8 @@ from plugins.service_types import ServiceType
 from wuyou import clock, events
 from wuyou.errors import DomainError, ErrorCode, Forbidden, Problem
 from wuyou.pagination import Page, page_from_rows
+
+log = logging.getLogger(__name__)
 
 NUMBER_PREFIX = "FW"
 _UNPRICED = Quote(amount=None, note="价格由服务商上门后报价。")
@@ -209,7 +212,8 @@ async def place_order(request: OrderRequest, *, actor: Principal | None) -> Orde
     await live.tell_plugins(placed, None, actor.username)
     try:
         return await dispatch.dispatch_next(placed.id, 0)
-    except Exception:  # the sweeper will dispatch it: the order is safely stored
+    except Exception:  # the order is stored: the sweeper dispatches it (STALL_AFTER)
+        log.exception("dispatching order %s failed; the sweeper will retry", placed.number)
         return (await get_orders_by_id([placed.id]))[placed.id]
 
 

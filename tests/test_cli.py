@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -14,6 +13,7 @@ from starlette.testclient import TestClient
 from typer.testing import CliRunner
 
 from api.cli import app
+from tests.conftest import free_port
 from tests.graphql import data
 
 runner = CliRunner()
@@ -76,15 +76,8 @@ def test_plugins_lists_the_builtins_with_their_service_types() -> None:
     assert "plugins.builtin.car_moving" in result.output and "car_moving 挪车" in result.output
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
-
-
 def test_serve_demo_migrates_seeds_and_serves(tmp_path: Path) -> None:
-    port = _free_port()
+    port = free_port()
     env = {**os.environ, "WUYOU_DATABASE_URL": f"sqlite://{tmp_path / 'serve.sqlite3'}"}
     log = tmp_path / "serve.log"
     with log.open("wb") as output:

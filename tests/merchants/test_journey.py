@@ -3,29 +3,25 @@ register, be approved, go on duty, receive an offer, accept, serve, complete, be
 
 from __future__ import annotations
 
-import time
-from typing import Any
-
 from starlette.testclient import TestClient
-from strawberry import relay
 
 from merchants.live import merchant_topic, order_topic
 from tests.conftest import unique
 from tests.graphql import data, gql, in_app, login
-from tests.merchants.market import credit_code, documents_for, fresh_grid
-from wuyou import events
-from wuyou.events import InProcessBroadcaster
-
-PROTOCOL = "graphql-transport-ws"
-
-REGISTER = """mutation($input: RegisterMerchantInput!) { registerMerchant(input: $input) {
-    merchant { id name status onDuty serviceAreas { code } services { code } }
-    errors { field code message } } }"""
-REVIEW = """mutation($input: ReviewMerchantInput!) { reviewMerchant(input: $input) {
-    merchant { status } errors { field code } } }"""
-ON_DUTY = (
-    """mutation { setOnDuty(input: {onDuty: true}) { merchant { onDuty } errors { code } } }"""
+from tests.merchants.live import (
+    ON_DUTY,
+    PROTOCOL,
+    REVIEW,
+    approve_and_go_on_duty,
+    example,
+    merchant_db_id,
+    next_message,
+    register,
+    subscribe,
+    wait_for_subscriber,
 )
+from tests.merchants.market import fresh_grid
+
 PLACE = """mutation($input: PlaceOrderInput!) { placeOrder(input: $input) {
     order { number status quote { amount } grid { code } contactPhone }
     errors { field code message } } }"""
@@ -38,111 +34,22 @@ ORDER = """query($n: String!) { order(number: $n) { number status contactPhone
     history { fromStatus toStatus actor } } }"""
 
 
-def _register(client: TestClient, grid_code: str, services: list[str]) -> tuple[str, str]:
-    username = unique("vendor")
-    body = data(
-        client,
-        REGISTER,
-        {
-            "input": {
-                "name": f"乌海测试服务{username[-4:]}",
-                "kind": "COMMERCIAL",
-                "creditCode": credit_code(),
-                "contactName": "赵六",
-                "contactPhone": "13700001234",
-                "address": "海勃湾区测试路 1 号",
-                "baseLocation": _centre(client, grid_code),
-                "capacity": 3,
-                "services": [
-                    {
-                        "serviceType": s,
-                        "documents": [
-                            {"code": d.code, "number": d.number} for d in documents_for(s)
-                        ],
-                    }
-                    for s in services
-                ],
-                "serviceAreaCodes": [grid_code],
-                "staffUsername": username,
-                "staffPassword": "vendor-password",
-            }
-        },
-    )["registerMerchant"]
-    assert body["errors"] == []
-    assert body["merchant"]["status"] == "PENDING" and not body["merchant"]["onDuty"]
-    assert body["merchant"]["serviceAreas"] == [{"code": grid_code}]
-    merchant_id: str = body["merchant"]["id"]
-    return merchant_id, username
-
-
-def _centre(client: TestClient, grid_code: str) -> dict[str, float]:
-    area = data(
-        client, "query($c: String!) { area(code: $c) { centroid { lat lng } } }", {"c": grid_code}
-    )
-    centre: dict[str, float] = area["area"]["centroid"]
-    return centre
-
-
-def _approve_and_go_on_duty(client: TestClient, merchant_id: str, username: str) -> str:
-    admin = login(client, "demo-admin")
-    review = data(
-        client, REVIEW, {"input": {"merchantId": merchant_id, "decision": "APPROVE"}}, admin
-    )["reviewMerchant"]
-    assert review == {"merchant": {"status": "APPROVED"}, "errors": []}
-    token = login(client, username, "vendor-password")
-    assert data(client, ON_DUTY, token=token)["setOnDuty"]["merchant"] == {"onDuty": True}
-    return token
-
-
-def _wait_for_subscriber(client: TestClient, topic: str) -> None:
-    """Block until the subscription resolver has really subscribed to ``topic``."""
-
-    async def count() -> int:
-        broadcaster = events.broadcaster()
-        assert isinstance(broadcaster, InProcessBroadcaster)
-        return broadcaster.subscriber_count(topic)
-
-    deadline = time.monotonic() + 5
-    while in_app(client, count) == 0:
-        assert time.monotonic() < deadline, f"nobody subscribed to {topic}"
-        time.sleep(0.01)
-
-
-def _subscribe(ws: Any, token: str, query: str, variables: dict[str, Any] | None = None) -> None:
-    ws.send_json({"type": "connection_init", "payload": {"Authorization": f"Bearer {token}"}})
-    assert ws.receive_json() == {"type": "connection_ack"}
-    ws.send_json(
-        {"id": "1", "type": "subscribe", "payload": {"query": query, "variables": variables or {}}}
-    )
-
-
-def _next(ws: Any) -> dict[str, Any]:
-    message: dict[str, Any] = ws.receive_json()
-    assert message["type"] == "next", message
-    result: dict[str, Any] = message["payload"]["data"]
-    return result
-
-
-def _merchant_db_id(merchant_id: str) -> int:
-    return int(relay.GlobalID.from_id(merchant_id).node_id)
-
-
 def test_a_vendor_registers_is_approved_and_serves_an_order_live(client: TestClient) -> None:
     grid = in_app(client, fresh_grid)
-    merchant_id, username = _register(client, grid.code, ["car_moving", "unlocking"])
-    token = _approve_and_go_on_duty(client, merchant_id, username)
+    merchant_id, username = register(client, grid.code, ["car_moving", "unlocking"])
+    token = approve_and_go_on_duty(client, merchant_id, username)
     citizen = login(client, "demo-citizen")
 
     with client.websocket_connect("/graphql", subprotocols=[PROTOCOL]) as ws:
-        _subscribe(ws, token, OFFERS)
-        _wait_for_subscriber(client, merchant_topic(_merchant_db_id(merchant_id)))
+        subscribe(ws, token, OFFERS)
+        wait_for_subscriber(client, merchant_topic(merchant_db_id(merchant_id)))
         placed = data(
             client,
             PLACE,
             {
                 "input": {
                     "serviceType": "unlocking",
-                    "form": _example(client, "unlocking"),
+                    "form": example(client, "unlocking"),
                     "location": {"lat": grid.lat, "lng": grid.lng},
                     "address": "测试小区 3 号楼 2 单元 501",
                     "contactName": "钱七",
@@ -156,7 +63,7 @@ def test_a_vendor_registers_is_approved_and_serves_an_order_live(client: TestCli
         order = placed["order"]
         assert order["status"] == "DISPATCHING" and order["grid"] == {"code": grid.code}
 
-        offered = _next(ws)["offers"]
+        offered = next_message(ws)["offers"]
         assert offered["kind"] == "OFFERED"
         offer = offered["offer"]
         job = offer["job"]
@@ -169,8 +76,8 @@ def test_a_vendor_registers_is_approved_and_serves_an_order_live(client: TestCli
         assert data(client, ORDER, {"n": order["number"]}, token)["order"] is None
 
         with client.websocket_connect("/graphql", subprotocols=[PROTOCOL]) as follower:
-            _subscribe(follower, citizen, ORDER_UPDATED, {"n": order["number"]})
-            _wait_for_subscriber(client, order_topic(order["number"]))
+            subscribe(follower, citizen, ORDER_UPDATED, {"n": order["number"]})
+            wait_for_subscriber(client, order_topic(order["number"]))
 
             accepted = data(
                 client,
@@ -183,8 +90,8 @@ def test_a_vendor_registers_is_approved_and_serves_an_order_live(client: TestCli
             assert accepted["order"]["status"] == "ACCEPTED"
             assert accepted["order"]["contactPhone"] == "13812345678"
             assert "*" not in accepted["order"]["form"]["idNumber"]
-            assert _next(ws)["offers"]["kind"] == "ACCEPTED"
-            update = _next(follower)["orderUpdated"]
+            assert next_message(ws)["offers"]["kind"] == "ACCEPTED"
+            update = next_message(follower)["orderUpdated"]
             assert update["previous"] == "DISPATCHING"
             assert update["order"]["status"] == "ACCEPTED"
             assert update["order"]["merchant"]["name"].startswith("乌海测试服务")
@@ -201,7 +108,9 @@ def test_a_vendor_registers_is_approved_and_serves_an_order_live(client: TestCli
                     token,
                 )[mutation]
                 assert result["errors"] == [], result
-            assert [_next(follower)["orderUpdated"]["order"]["status"] for _ in range(2)] == [
+            assert [
+                next_message(follower)["orderUpdated"]["order"]["status"] for _ in range(2)
+            ] == [
                 "IN_SERVICE",
                 "COMPLETED",
             ]
@@ -230,19 +139,13 @@ def test_a_vendor_registers_is_approved_and_serves_an_order_live(client: TestCli
     assert history[2]["actor"] == username and history[1]["actor"] is None
 
 
-def _example(client: TestClient, code: str) -> dict[str, Any]:
-    body = data(client, "query($c: String!) { serviceType(code: $c) { exampleForm } }", {"c": code})
-    form: dict[str, Any] = body["serviceType"]["exampleForm"]
-    return form
-
-
 def test_other_merchants_see_nothing_of_an_order_and_cannot_take_it(client: TestClient) -> None:
     grid = in_app(client, fresh_grid)
-    mine, my_user = _register(client, grid.code, ["car_moving"])
-    my_token = _approve_and_go_on_duty(client, mine, my_user)
+    mine, my_user = register(client, grid.code, ["car_moving"])
+    my_token = approve_and_go_on_duty(client, mine, my_user)
     other_grid = in_app(client, fresh_grid)
-    theirs, their_user = _register(client, other_grid.code, ["car_moving"])
-    their_token = _approve_and_go_on_duty(client, theirs, their_user)
+    theirs, their_user = register(client, other_grid.code, ["car_moving"])
+    their_token = approve_and_go_on_duty(client, theirs, their_user)
     order = data(
         client,
         PLACE,
@@ -331,7 +234,7 @@ def test_wrong_inputs_and_states_are_refused_with_codes(client: TestClient) -> N
         client, "mutation { setOnDuty(input: {onDuty: true}) { errors { code } } }", token=citizen
     )
     assert as_citizen["errors"][0]["extensions"]["code"] == "FORBIDDEN"
-    merchant_id, username = _register(client, grid.code, ["car_moving"])
+    merchant_id, username = register(client, grid.code, ["car_moving"])
     pending = login(client, username, "vendor-password")
     refused = data(client, ON_DUTY, token=pending)["setOnDuty"]
     assert refused == {"merchant": None, "errors": [{"code": "MERCHANT_NOT_APPROVED"}]}
