@@ -105,20 +105,24 @@ class PerUnit(Pricing):
 
     The quantity is the NUMBER field ``quantity_field`` (hours, buckets), or the number
     of items picked in a MULTI_CHOICE field; ``per_choice`` prices each picked item
-    on its own (appliance cleaning: a range hood costs more than a washer).
+    on its own (appliance cleaning: a range hood costs more than a washer), and ``labels``
+    names the items in the quote's lines.
     """
 
     unit_price: Decimal = Decimal(0)
     unit: str = ""
     quantity_field: str = ""
     per_choice: Mapping[str, Decimal] = field(default_factory=dict)
+    labels: Mapping[str, str] = field(default_factory=dict)
     kind = PricingKind.PER_UNIT
 
     def quote(self, request: QuoteRequest) -> Quote:
         quantity = request.form.get(self.quantity_field, 0)
         if isinstance(quantity, tuple):
             lines = tuple(
-                QuoteLine(item, yuan(self.per_choice.get(item, self.unit_price)))
+                QuoteLine(
+                    self.labels.get(item, item), yuan(self.per_choice.get(item, self.unit_price))
+                )
                 for item in quantity
             )
             return Quote(amount=yuan(sum(line.amount for line in lines)), lines=lines)

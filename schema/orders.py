@@ -397,8 +397,41 @@ class RateOrderPayload:
     errors: list[UserError]
 
 
+@strawberry.input(description="An order form to check and price before placing it.")
+class OrderQuoteInput:
+    service_type: str
+    form: JSON
+    location: LatLngInput
+
+
+@strawberry.type(
+    description="What placing the order would meet: the price and the grid, or the problems "
+    "with the form (the same `errors` placeOrder would give)."
+)
+class OrderQuote:
+    quote: PriceQuote | None
+    grid: Area | None
+    errors: list[UserError]
+
+
 @strawberry.type
 class OrderQueries:
+    @strawberry.field(
+        description="Check an order form and price it without placing it, e.g. as the "
+        "citizen fills it in. Anyone may ask."
+    )
+    async def order_quote(self, info: Info, input: OrderQuoteInput) -> OrderQuote:
+        if not isinstance(input.form, dict):
+            error = UserError(field="form", code=ErrorCode.INVALID, message="表单应为对象。")
+            return OrderQuote(quote=None, grid=None, errors=[error])
+        try:
+            quoted = await orders.quote_order(
+                input.service_type, input.form, input.location.lat, input.location.lng
+            )
+        except DomainError as error:
+            return OrderQuote(quote=None, grid=None, errors=user_errors(error))
+        return OrderQuote(quote=PriceQuote.of(quoted.quote), grid=Area.of(quoted.grid), errors=[])
+
     @strawberry.field(description="An order you may see, by number; null otherwise.")
     async def order(self, info: Info, number: str) -> Order | None:
         record = await orders.visible_order(number, await info.context.principal())
@@ -462,10 +495,8 @@ class OrderMutations:
     async def place_order(self, info: Info, input: PlaceOrderInput) -> PlaceOrderPayload:
         actor = await info.context.require(Role.CITIZEN, Role.AGENT, Role.ADMIN)
         if not isinstance(input.form, dict):
-            return PlaceOrderPayload(
-                order=None,
-                errors=[UserError(field="form", code=ErrorCode.INVALID, message="表单应为对象。")],
-            )
+            error = UserError(field="form", code=ErrorCode.INVALID, message="表单应为对象。")
+            return PlaceOrderPayload(order=None, errors=[error])
         request = orders.OrderRequest(
             service_type=input.service_type,
             form=input.form,

@@ -14,7 +14,7 @@ import json
 import logging
 from collections import Counter
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, suppress
 from datetime import datetime
 from typing import Any
 
@@ -105,10 +105,8 @@ class RedisBroadcaster:
     async def _resubscribe(self) -> None:
         async with self._lock:
             if self._pubsub is not None:
-                try:
+                with suppress(redis.RedisError):
                     await self._pubsub.aclose()
-                except redis.RedisError:
-                    pass
             self._pubsub = self._redis.pubsub(ignore_subscribe_messages=True)
             try:
                 await self._pubsub.subscribe(
@@ -134,10 +132,8 @@ class RedisBroadcaster:
     async def close(self) -> None:
         if self._reader is not None:
             self._reader.cancel()
-            try:
+            with suppress(asyncio.CancelledError):
                 await self._reader
-            except asyncio.CancelledError:
-                pass
         if self._pubsub is not None:
             await self._pubsub.aclose()
         await self._local.close()

@@ -18,6 +18,14 @@ from wuyou import (
     hookimpl,
 )
 
+APPLIANCES = (
+    Choice("RANGE_HOOD", "油烟机", "Range hood"),
+    Choice("AC_WALL", "挂式空调", "Wall-mounted air conditioner"),
+    Choice("AC_CABINET", "柜式空调", "Floor-standing air conditioner"),
+    Choice("WASHER", "洗衣机", "Washing machine"),
+    Choice("FRIDGE", "冰箱", "Fridge"),
+)
+
 SERVICE_TYPE = ServiceType(
     code="appliance_cleaning",
     name="家电清洗",
@@ -31,13 +39,7 @@ SERVICE_TYPE = ServiceType(
             FieldType.MULTI_CHOICE,
             label_en="Appliances",
             help="油烟机 120 元，挂式空调 80 元，柜式空调 120 元，洗衣机 90 元，冰箱 80 元。",
-            choices=(
-                Choice("RANGE_HOOD", "油烟机", "Range hood"),
-                Choice("AC_WALL", "挂式空调", "Wall-mounted air conditioner"),
-                Choice("AC_CABINET", "柜式空调", "Floor-standing air conditioner"),
-                Choice("WASHER", "洗衣机", "Washing machine"),
-                Choice("FRIDGE", "冰箱", "Fridge"),
-            ),
+            choices=APPLIANCES,
             minimum=1,
         ),
         FormField(
@@ -69,6 +71,7 @@ SERVICE_TYPE = ServiceType(
             "WASHER": Decimal("90"),
             "FRIDGE": Decimal("80"),
         },
+        labels={choice.code: choice.label for choice in APPLIANCES},
     ),
     provider_kind=ProviderKind.COMMERCIAL,
     dispatch=Dispatch(DispatchMode.SEQUENTIAL, accept_timeout=timedelta(minutes=10)),

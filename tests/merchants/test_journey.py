@@ -245,3 +245,34 @@ def test_wrong_inputs_and_states_are_refused_with_codes(client: TestClient) -> N
         login(client, "demo-admin"),
     )["reviewMerchant"]
     assert rejected_without_note["errors"] == [{"field": "note", "code": "REQUIRED"}]
+
+
+def test_a_form_is_checked_and_priced_before_ordering(client: TestClient) -> None:
+    grid = in_app(client, fresh_grid)
+    query = """query($input: OrderQuoteInput!) { orderQuote(input: $input) {
+        quote { amount currency lines { label amount } } grid { code } errors { field code } } }"""
+    form = example(client, "housekeeping") | {"hours": 3}
+    location = {"lat": grid.lat, "lng": grid.lng}
+    quoted = data(
+        client,
+        query,
+        {"input": {"serviceType": "housekeeping", "form": form, "location": location}},
+    )["orderQuote"]
+    assert quoted["errors"] == [] and quoted["grid"] == {"code": grid.code}
+    assert quoted["quote"]["amount"] == "135.00" and quoted["quote"]["currency"] == "CNY"
+    refused = data(
+        client,
+        query,
+        {
+            "input": {
+                "serviceType": "housekeeping",
+                "form": form | {"hours": 12},
+                "location": location,
+            }
+        },
+    )["orderQuote"]
+    assert refused == {
+        "quote": None,
+        "grid": None,
+        "errors": [{"field": "form.hours", "code": "OUT_OF_RANGE"}],
+    }
