@@ -480,9 +480,11 @@ async def list_merchants(
         query = query.filter(name__icontains=merchant_filter.name_contains[:NAME_MAX_LENGTH])
     if merchant_filter.service_type is not None:
         query = query.filter(
-            id__in=MerchantService.filter(
-                service_type=merchant_filter.service_type[:64]
-            ).values_list("merchant_id", flat=True)
+            id__in=Subquery(
+                MerchantService.filter(service_type=merchant_filter.service_type[:64]).values(
+                    "merchant_id"
+                )
+            )
         )
     if merchant_filter.area_code is not None:
         area = (

@@ -276,3 +276,69 @@ def test_a_form_is_checked_and_priced_before_ordering(client: TestClient) -> Non
         "grid": None,
         "errors": [{"field": "form.hours", "code": "OUT_OF_RANGE"}],
     }
+
+
+def test_when_one_provider_accepts_a_broadcast_the_others_hear_it_withdrawn(
+    client: TestClient,
+) -> None:
+    grid = in_app(client, fresh_grid)
+    vendors = [register(client, grid.code, ["car_moving"]) for _ in range(2)]
+    tokens = [approve_and_go_on_duty(client, m, u) for m, u in vendors]
+    query = "subscription { offers { kind offer { id status job { number } } } }"
+    with (
+        client.websocket_connect("/graphql", subprotocols=[PROTOCOL]) as first,
+        client.websocket_connect("/graphql", subprotocols=[PROTOCOL]) as second,
+    ):
+        for ws, token, (merchant_id, _) in zip((first, second), tokens, vendors, strict=True):
+            subscribe(ws, token, query)
+            wait_for_subscriber(client, merchant_topic(merchant_db_id(merchant_id)))
+        number = data(
+            client,
+            PLACE,
+            {
+                "input": {
+                    "serviceType": "car_moving",
+                    "form": {"plate": "蒙L12345", "reason": "FIRE_LANE"},
+                    "location": {"lat": grid.lat, "lng": grid.lng},
+                    "address": "测试小区",
+                    "contactName": "钱七",
+                    "contactPhone": "13812345678",
+                }
+            },
+            login(client, "demo-citizen"),
+        )["placeOrder"]["order"]["number"]
+        offered = [next_message(ws)["offers"] for ws in (first, second)]
+        assert [o["kind"] for o in offered] == ["OFFERED", "OFFERED"]
+        assert {o["offer"]["job"]["number"] for o in offered} == {number}
+        accepted = data(
+            client,
+            "mutation($id: ID!) { acceptOffer(input: {offerId: $id}) { errors { code } } }",
+            {"id": offered[0]["offer"]["id"]},
+            tokens[0],
+        )["acceptOffer"]
+        assert accepted == {"errors": []}
+        assert next_message(first)["offers"]["kind"] == "ACCEPTED"
+        withdrawn = next_message(second)["offers"]
+        assert withdrawn["kind"] == "WITHDRAWN" and withdrawn["offer"]["status"] == "WITHDRAWN"
+        for ws in (first, second):
+            ws.send_json({"id": "1", "type": "complete"})
+
+
+def test_the_directory_shows_approved_providers_and_filters_them(client: TestClient) -> None:
+    grid = in_app(client, fresh_grid)
+    approved, username = register(client, grid.code, ["water_delivery"])
+    approve_and_go_on_duty(client, approved, username)
+    pending, _ = register(client, grid.code, ["water_delivery"])
+    query = """query($f: MerchantFilter) { merchants(filter: $f, first: 100) { totalCount
+        edges { node { id status services { code documents { code } } } } } }"""
+    wanted = {"serviceType": "water_delivery", "areaCode": grid.code}
+    public = data(client, query, {"f": wanted})["merchants"]
+    ids = {e["node"]["id"] for e in public["edges"]}
+    assert approved in ids and pending not in ids
+    assert all(s["documents"] is None for e in public["edges"] for s in e["node"]["services"])
+    staff = data(client, query, {"f": wanted | {"status": "PENDING"}}, login(client, "demo-agent"))
+    assert [e["node"]["id"] for e in staff["merchants"]["edges"]] == [pending]
+    documents = staff["merchants"]["edges"][0]["node"]["services"][0]["documents"]
+    assert documents == [{"code": "food_business_licence"}]
+    elsewhere = data(client, query, {"f": {"serviceType": "childcare", "areaCode": grid.code}})
+    assert approved not in {e["node"]["id"] for e in elsewhere["merchants"]["edges"]}

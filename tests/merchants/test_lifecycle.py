@@ -3,6 +3,7 @@ mediation and counselling, and the hooks plugins hear."""
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator
 
 import pytest
@@ -13,9 +14,10 @@ from merchants.models import Merchant, OfferStatus, OrderStatus
 from merchants.records import OrderRecord, get_order, offers_of_orders
 from plugins.hookspecs import OrderInfo
 from plugins.manager import plugin_manager
+from plugins.registry import service_registry
 from plugins.service_types import ProviderKind
 from tests.merchants.market import Grid, Provider, admin, citizen, fresh_grid, place, provider
-from wuyou import events, hookimpl
+from wuyou import clock, events, hookimpl
 from wuyou.errors import DomainError, ErrorCode
 from wuyou.events import InProcessBroadcaster
 
@@ -232,3 +234,29 @@ async def test_agents_see_orders_no_provider_could_take() -> None:
     assert [o.number for o in page.items] == [order.number]
     fetched = await get_order(order.number)
     assert fetched is not None and fetched.status_reason
+
+
+async def test_an_agent_places_an_order_for_a_citizen_who_then_sees_it() -> None:
+    grid = await fresh_grid()
+    who = await citizen()
+    agent = await admin()
+    request = orders.OrderRequest(
+        service_type="moving",
+        form={},
+        lat=grid.lat,
+        lng=grid.lng,
+        address="测试小区",
+        contact_name="李四",
+        contact_phone="13812341234",
+        citizen_username=who.username,
+    )
+    moving = service_registry().get("moving")
+    assert moving is not None and moving.example is not None
+    request = dataclasses.replace(request, form=dict(moving.example(clock.now())))
+    order = await orders.place_order(request, actor=agent)
+    assert order.citizen_id == who.account_id and order.placed_by_id == agent.account_id
+    assert await orders.visible_order(order.number, who) is not None
+    unknown = dataclasses.replace(request, citizen_username="nobody-here")
+    assert await _refused(orders.place_order(unknown, actor=agent)) == [
+        ("citizenUsername", ErrorCode.NOT_FOUND)
+    ]
