@@ -4,6 +4,7 @@ register, be approved, go on duty, receive an offer, accept, serve, complete, be
 from __future__ import annotations
 
 from starlette.testclient import TestClient
+from strawberry.relay import to_base64
 
 from merchants.live import merchant_topic, order_topic
 from tests.conftest import unique
@@ -342,3 +343,74 @@ def test_the_directory_shows_approved_providers_and_filters_them(client: TestCli
     assert documents == [{"code": "food_business_licence"}]
     elsewhere = data(client, query, {"f": {"serviceType": "childcare", "areaCode": grid.code}})
     assert approved not in {e["node"]["id"] for e in elsewhere["merchants"]["edges"]}
+
+
+def test_suspension_stops_a_provider_and_nodes_respect_who_asks(client: TestClient) -> None:
+    grid = in_app(client, fresh_grid)
+    merchant_id, username = register(client, grid.code, ["car_moving"])
+    token = approve_and_go_on_duty(client, merchant_id, username)
+    citizen, admin, agent = (login(client, u) for u in ("demo-citizen", "demo-admin", "demo-agent"))
+    number = data(
+        client,
+        PLACE,
+        {
+            "input": {
+                "serviceType": "car_moving",
+                "form": {"plate": "蒙L54321", "reason": "BLOCKING_ROAD"},
+                "location": {"lat": grid.lat, "lng": grid.lng},
+                "address": "测试小区",
+                "contactName": "钱七",
+                "contactPhone": "13812345678",
+            }
+        },
+        citizen,
+    )["placeOrder"]["order"]["number"]
+    [offer] = data(client, "{ myOffers { id } }", token=token)["myOffers"]
+
+    def review(decision: str, note: str = "") -> dict[str, object]:
+        result: dict[str, object] = data(
+            client,
+            REVIEW,
+            {"input": {"merchantId": merchant_id, "decision": decision, "note": note}},
+            admin,
+        )["reviewMerchant"]
+        return result
+
+    assert review("SUSPEND")["errors"] == [{"field": "note", "code": "REQUIRED"}]
+    assert review("SUSPEND", "投诉核查中") == {"merchant": {"status": "SUSPENDED"}, "errors": []}
+    accept = "mutation($id: ID!) { acceptOffer(input: {offerId: $id}) { errors { code } } }"
+    refused = data(client, accept, {"id": offer["id"]}, token)["acceptOffer"]
+    assert refused == {"errors": [{"code": "MERCHANT_NOT_APPROVED"}]}
+    node = "query($id: ID!) { node(id: $id) { id ... on Merchant { status onDuty } } }"
+    assert data(client, node, {"id": merchant_id})["node"] is None  # not public while suspended
+    assert data(client, node, {"id": merchant_id}, agent)["node"] == {
+        "id": merchant_id,
+        "status": "SUSPENDED",
+        "onDuty": False,
+    }
+    assert review("REINSTATE") == {"merchant": {"status": "APPROVED"}, "errors": []}
+    assert data(client, accept, {"id": offer["id"]}, token)["acceptOffer"] == {"errors": []}
+
+    order = "query($id: ID!) { node(id: $id) { ... on Order { status offers { status } } } }"
+    order_id = to_base64("Order", number)
+    assert data(client, order, {"id": order_id}, agent)["node"] == {
+        "status": "ACCEPTED",
+        "offers": [{"status": "ACCEPTED"}],
+    }
+    assert data(client, order, {"id": order_id}, citizen)["node"]["offers"] is None
+    assert data(client, order, {"id": order_id}, login(client, "demo-grid"))["node"] is None
+    cancelled = data(
+        client,
+        'mutation($n: String!) { cancelOrder(input: {orderNumber: $n, reason: "不需要了"}) '
+        "{ order { status statusReason merchant { activeOrders } } errors { code } } }",
+        {"n": number},
+        citizen,
+    )["cancelOrder"]
+    assert cancelled == {
+        "order": {
+            "status": "CANCELLED",
+            "statusReason": "不需要了",
+            "merchant": {"activeOrders": 0},
+        },
+        "errors": [],
+    }
