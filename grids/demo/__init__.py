@@ -8,7 +8,7 @@ six demo accounts whose password is ``demo``.
 from grids.demo.catalogue import HOTLINE_COUNT, ONLINE_COUNT
 from grids.demo.people import DEMO_ACCOUNTS, DEMO_DEPARTMENT, DEMO_GRID, DEMO_PASSWORD
 from grids.demo.places import CITY_BOUNDS, CITY_CODE, CITY_POPULATION, EXPECTED_COUNTS
-from grids.demo.seed import SeedProgress, SeedReport, seed_demo_city
+from grids.demo.seed import QuietProgress, SeedProgress, SeedReport, seed_demo_city
 
 __all__ = [
     "CITY_BOUNDS",
@@ -21,6 +21,7 @@ __all__ = [
     "EXPECTED_COUNTS",
     "HOTLINE_COUNT",
     "ONLINE_COUNT",
+    "QuietProgress",
     "SeedProgress",
     "SeedReport",
     "seed_demo_city",

@@ -65,7 +65,9 @@ class SeedProgress(Protocol):
         """``steps`` more steps of the current stage are done."""
 
 
-class _Quiet:
+class QuietProgress:
+    """Progress that shows nothing (the default)."""
+
     def stage(self, name: str, total: int) -> None:
         pass
 
@@ -89,7 +91,7 @@ async def seed_demo_city(progress: SeedProgress | None = None) -> SeedReport:
 
     Creates only what is missing, so it is safe to run on every start.
     """
-    progress = progress or _Quiet()
+    progress = progress or QuietProgress()
     now = clock.now()
     areas, cells = await _seed_areas(progress, now)
     department_count = await _seed_departments(progress)

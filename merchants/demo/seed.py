@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 from tortoise.transactions import in_transaction
 
 from accounts.models import Account, AccountEvent, AccountEventKind, Role
-from grids.demo import SeedProgress, SeedReport
+from grids.demo import QuietProgress, SeedProgress, SeedReport
 from grids.demo.plan import plan_city
 from grids.geometry import covers
 from grids.models import Area, AreaLevel, GridType
@@ -70,14 +70,6 @@ class DemoCityMissing(RuntimeError):
     """The demo providers need the demo city (its areas and demo accounts) loaded first."""
 
 
-class _Quiet:
-    def stage(self, name: str, total: int) -> None:
-        pass
-
-    def advance(self, steps: int = 1) -> None:
-        pass
-
-
 async def seed_demo_merchants(
     commercial: int = DEFAULT_COMMERCIAL, progress: SeedProgress | None = None
 ) -> SeedReport:
@@ -92,7 +84,7 @@ async def seed_demo_merchants(
     """
     if commercial < 0:
         raise ValueError(f"commercial must be 0 or more, not {commercial}")
-    progress = progress or _Quiet()
+    progress = progress or QuietProgress()
     now = clock.now()
     city = await load_city()
     accounts = dict(
