@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 import sys
 import tomllib
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -27,22 +27,20 @@ from merchants.models import OrderStatus
 from merchants.records import offers_of_orders
 from plugins import guard
 from plugins.builtin import SERVICE_CODES
-from plugins.forms import Location, clean_form
+from plugins.forms import clean_form
 from plugins.manager import BUILTIN_PLUGINS, create_plugin_manager, describe, plugin_manager
-from plugins.pricing import Quote, QuoteRequest
 from plugins.registry import ServiceRegistry, service_registry
 from plugins.service_types import Candidate, ServiceType
 from tests.graphql import data, in_app, login
 from tests.merchants.market import citizen, fresh_grid, place, provider
+from tests.plugins.forms import all_problems, example, quote
 from wuyou import OrderInfo, clock
-from wuyou.errors import DomainError
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "wuyou-plugin-example"
 PLUGIN = "lpg_delivery"
 CODE = "lpg_delivery"
 MODULE = "wuyou_lpg_delivery.plugin"
 PLUGIN_LOGGER = MODULE
-ORDER_LOCATION = Location(39.67, 106.82)
 
 
 def _write_dist_info(site: Path) -> None:
@@ -84,33 +82,6 @@ def lpg(installed: Path) -> ServiceType:
     found = registry.get(CODE)
     assert found is not None
     return found
-
-
-def example(service_type: ServiceType, **changes: Any) -> dict[str, Any]:
-    """The type's example form, with ``changes`` applied (None drops a key)."""
-    assert service_type.example is not None
-    raw = dict(service_type.example(clock.now()))
-    for code, value in changes.items():
-        if value is None:
-            raw.pop(code, None)
-        else:
-            raw[code] = value
-    return raw
-
-
-def problems(service_type: ServiceType, raw: Mapping[str, Any]) -> set[tuple[str, str]]:
-    """(field, code) of every problem: the field checks', else the cross-field checks'."""
-    try:
-        values = clean_form(service_type.fields, raw)
-    except DomainError as error:
-        return {(str(p.field), p.code.value) for p in error.problems}
-    return {(str(p.field), p.code.value) for p in service_type.cross_check(values)}
-
-
-def quote(service_type: ServiceType, raw: Mapping[str, Any]) -> Quote:
-    values = clean_form(service_type.fields, raw)
-    assert service_type.cross_check(values) == []
-    return service_type.pricing.quote(QuoteRequest(values, ORDER_LOCATION))
 
 
 # Loading through the entry point
@@ -195,7 +166,7 @@ def test_the_example_form_is_valid(lpg: ServiceType) -> None:
 def test_each_field_is_checked(
     lpg: ServiceType, changes: dict[str, Any], expected: set[tuple[str, str]]
 ) -> None:
-    assert problems(lpg, example(lpg, **changes)) == expected
+    assert all_problems(lpg, example(lpg, **changes)) == expected
 
 
 @pytest.mark.parametrize(
@@ -210,7 +181,7 @@ def test_the_delivery_time_is_within_the_coming_week(
     lpg: ServiceType, offset: timedelta, expected: set[tuple[str, str]]
 ) -> None:
     when = (clock.now() + offset).isoformat()
-    assert problems(lpg, example(lpg, deliveryTime=when)) == expected
+    assert all_problems(lpg, example(lpg, deliveryTime=when)) == expected
 
 
 @pytest.mark.parametrize(
@@ -243,7 +214,7 @@ def test_the_delivery_time_is_within_the_coming_week(
 def test_the_cross_field_rules(
     lpg: ServiceType, changes: dict[str, Any], expected: set[tuple[str, str]]
 ) -> None:
-    assert problems(lpg, example(lpg, **changes)) == expected
+    assert all_problems(lpg, example(lpg, **changes)) == expected
 
 
 def test_the_example_costs_one_15kg_cylinder_and_two_floors_of_stairs(lpg: ServiceType) -> None:

@@ -22,12 +22,12 @@ from plugins.manager import create_plugin_manager
 from plugins.pricing import PricingKind, Quote, QuoteRequest
 from plugins.registry import ServiceRegistry
 from plugins.service_types import Candidate, DispatchMode, ProviderKind, ServiceType
+from tests.plugins.forms import ORDER_LOCATION, all_problems, example, quote
 from wuyou import clock
 from wuyou.errors import DomainError, ErrorCode
 
 REGISTRY = ServiceRegistry.load(create_plugin_manager(load_entry_points=False))
 TYPES = [pytest.param(service_type, id=service_type.code) for service_type in REGISTRY]
-ORDER_LOCATION = Location(39.67, 106.82)
 BRANDS = {"无忧生活", "无忧解纷", "无忧舒心"}
 KM_PER_DEGREE_LAT = 6371.0088 * math.pi / 180
 
@@ -53,18 +53,6 @@ def service(code: str) -> ServiceType:
     return found
 
 
-def example(service_type: ServiceType, **changes: Any) -> dict[str, Any]:
-    """The type's example form as JSON, with ``changes`` applied (None drops a key)."""
-    assert service_type.example is not None
-    raw = dict(service_type.example(clock.now()))
-    for code, value in changes.items():
-        if value is None:
-            raw.pop(code, None)
-        else:
-            raw[code] = value
-    return raw
-
-
 def form_problems(service_type: ServiceType, raw: Mapping[str, Any]) -> set[tuple[str, str]]:
     """(field, code) of every problem ``clean_form`` finds."""
     try:
@@ -72,21 +60,6 @@ def form_problems(service_type: ServiceType, raw: Mapping[str, Any]) -> set[tupl
     except DomainError as error:
         return {(str(p.field), p.code) for p in error.problems}
     return set()
-
-
-def all_problems(service_type: ServiceType, raw: Mapping[str, Any]) -> set[tuple[str, str]]:
-    """(field, code) of every problem, the field checks' or else the cross-field checks'."""
-    try:
-        values = clean_form(service_type.fields, raw)
-    except DomainError as error:
-        return {(str(p.field), p.code) for p in error.problems}
-    return {(str(p.field), p.code) for p in service_type.cross_check(values)}
-
-
-def quote(service_type: ServiceType, raw: Mapping[str, Any]) -> Quote:
-    values = clean_form(service_type.fields, raw)
-    assert service_type.cross_check(values) == []
-    return service_type.pricing.quote(QuoteRequest(values, ORDER_LOCATION))
 
 
 def north_of_order(km: float) -> dict[str, Any]:
