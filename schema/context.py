@@ -63,6 +63,13 @@ class Context:
             raise Unauthenticated("Sign in to do this.")
         return require_role(principal, *(roles or tuple(Role)))
 
+    async def reverify(self) -> Principal:
+        """Check the token again, uncached: a subscription outlives requests, and its token
+        may meanwhile expire or be revoked (password changed, account disabled)."""
+        if self.token is None:
+            raise Unauthenticated("Sign in to do this.")
+        return await principal_for(self.services.issuer.decode(self.token))
+
     async def own_merchant(self) -> int:
         """The provider the signed-in MERCHANT account works for (FORBIDDEN otherwise)."""
         if self._merchant_id is None:

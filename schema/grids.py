@@ -377,6 +377,7 @@ class GridSubscriptions:
             raise BadUserInput("code", f"No area {code!r}.")
         async with events.broadcaster().subscribe(workers.area_topic(code)) as stream:
             async for event in stream:
+                await info.context.reverify()
                 payload: dict[str, Any] = event.payload
                 yield AreaEvent(
                     kind=AreaEventKind(event.kind),

@@ -613,6 +613,7 @@ class OrderSubscriptions:
             async for event in stream:
                 if event.kind not in OfferEventKind.__members__:
                     continue
+                await info.context.reverify()
                 record = (await get_offers([event.payload["offer_id"]])).get(
                     event.payload["offer_id"]
                 )
@@ -633,6 +634,7 @@ class OrderSubscriptions:
             raise BadUserInput("number", f"No order {number!r} that you may see.")
         async with events.broadcaster().subscribe(order_topic(number)) as stream:
             async for event in stream:
+                principal = await info.context.reverify()
                 record = await orders.visible_order(number, principal)
                 if record is None:
                     return

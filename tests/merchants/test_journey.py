@@ -414,3 +414,39 @@ def test_suspension_stops_a_provider_and_nodes_respect_who_asks(client: TestClie
         },
         "errors": [],
     }
+
+
+def test_a_subscription_ends_once_its_token_is_revoked(client: TestClient) -> None:
+    grid = in_app(client, fresh_grid)
+    merchant_id, username = register(client, grid.code, ["car_moving"])
+    token = approve_and_go_on_duty(client, merchant_id, username)
+    with client.websocket_connect("/graphql", subprotocols=[PROTOCOL]) as ws:
+        subscribe(ws, token, "subscription { offers { kind } }")
+        wait_for_subscriber(client, merchant_topic(merchant_db_id(merchant_id)))
+        changed = data(
+            client,
+            'mutation { changePassword(input: {currentPassword: "vendor-password", '
+            'newPassword: "another-password"}) { errors { code } } }',
+            token=token,
+        )["changePassword"]
+        assert changed == {"errors": []}
+        data(
+            client,
+            PLACE,
+            {
+                "input": {
+                    "serviceType": "car_moving",
+                    "form": {"plate": "蒙L12345", "reason": "FIRE_LANE"},
+                    "location": {"lat": grid.lat, "lng": grid.lng},
+                    "address": "测试小区",
+                    "contactName": "钱七",
+                    "contactPhone": "13812345678",
+                }
+            },
+            login(client, "demo-citizen"),
+        )
+        message = ws.receive_json()
+        assert message["type"] == "next"
+        assert message["payload"]["data"] is None
+        assert message["payload"]["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+        assert ws.receive_json() == {"id": "1", "type": "complete"}
