@@ -34,7 +34,13 @@ from merchants.models import (
     OrderStatus,
 )
 from merchants.providers import ancestor_paths, merchant_of
-from merchants.records import OFFER_COLUMNS, OfferRecord, OrderRecord, get_orders_by_id
+from merchants.records import (
+    OFFER_COLUMNS,
+    OfferRecord,
+    OrderRecord,
+    get_offers,
+    get_orders_by_id,
+)
 from plugins import guard
 from plugins.forms import from_json, haversine_km
 from plugins.registry import service_registry
@@ -163,7 +169,6 @@ async def dispatch_next(order_id: int, expected_round: int) -> OrderRecord:
             reason = await _why_none(service_type, order, len(offered))
     now = clock.now()
     target = OrderStatus.DISPATCHING if chosen else OrderStatus.NO_PROVIDER
-    made: list[OfferRecord] = []
     async with events.after_commit(), in_transaction():
         changes: dict[str, Any] = {
             "dispatch_round": expected_round + 1,
@@ -200,9 +205,8 @@ async def dispatch_next(order_id: int, expected_round: int) -> OrderRecord:
             rows = await Offer.filter(order_id=order_id, round=expected_round + 1).values(
                 *OFFER_COLUMNS
             )
-            made = [OfferRecord(**r) for r in rows]
-            for offer in made:
-                await live.offer_event(offer, OfferEventKind.OFFERED)
+            for row in rows:
+                await live.offer_event(OfferRecord(**row), OfferEventKind.OFFERED)
         if order.status is not target:
             await OrderEvent.create(
                 order_id=order_id,
@@ -373,12 +377,7 @@ async def decline_offer(*, offer_id: int, reason: str, actor: Principal | None) 
         open_left = await _still_pending(offer.order_id)
     if not open_left:
         await advance(offer.order_id, offer.round)
-    return (await _offers([offer_id]))[0]
-
-
-async def _offers(ids: Sequence[int]) -> list[OfferRecord]:
-    rows = await Offer.filter(id__in=list(ids)).values(*OFFER_COLUMNS)
-    return [OfferRecord(**r) for r in rows]
+    return (await get_offers([offer_id]))[offer_id]
 
 
 @dataclass(frozen=True, slots=True)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -87,10 +87,6 @@ class OrderEventRecord:
 ORDER_COLUMNS = tuple(OrderRecord.__dataclass_fields__)
 OFFER_COLUMNS = tuple(OfferRecord.__dataclass_fields__)
 _EVENT_COLUMNS = tuple(OrderEventRecord.__dataclass_fields__)
-
-
-def order_record(row: Mapping[str, Any]) -> OrderRecord:
-    return OrderRecord(**row)
 
 
 async def get_orders_by_id(ids: Iterable[int]) -> dict[int, OrderRecord]:
