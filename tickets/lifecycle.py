@@ -1,0 +1,147 @@
+"""The work-order lifecycle as data: which action may move a ticket from which status to
+which, and who may take it.
+
+A plain table, checked by :func:`check`, so that the domain functions, the API's
+documentation and the tests read the same rules::
+
+    RECEIVED ─resolveAtIntake→ RESOLVED ─revisit(SATISFIED|BASICALLY_SATISFIED)→ CLOSED
+        │                          ↑                └─revisit(UNSATISFIED)→ REOPENED ─sign→ …
+        └─dispatch→ DISPATCHED ─sign→ IN_PROGRESS ─resolve→ ┘
+                       │  └─return→ RETURNED ─dispatch→ DISPATCHED
+                       └─transfer→ DISPATCHED (another department; it consents by signing)
+    any open status ─merge→ MERGED (follows its master ticket and closes with it)
+
+Urging, supervising, notes and extensions change no status and are allowed while a
+ticket is open.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from accounts.models import Role
+from wuyou.errors import DomainError, ErrorCode, Forbidden
+
+
+class TicketStatus(StrEnum):
+    RECEIVED = "RECEIVED"
+    DISPATCHED = "DISPATCHED"
+    IN_PROGRESS = "IN_PROGRESS"
+    RETURNED = "RETURNED"
+    RESOLVED = "RESOLVED"
+    REOPENED = "REOPENED"
+    CLOSED = "CLOSED"
+    MERGED = "MERGED"
+
+
+class Action(StrEnum):
+    RESOLVE_AT_INTAKE = "RESOLVE_AT_INTAKE"
+    DISPATCH = "DISPATCH"
+    SIGN = "SIGN"
+    RETURN = "RETURN"
+    RESOLVE = "RESOLVE"
+    REVISIT = "REVISIT"
+    TRANSFER = "TRANSFER"
+    URGE = "URGE"
+    SUPERVISE = "SUPERVISE"
+    REQUEST_EXTENSION = "REQUEST_EXTENSION"
+    DECIDE_EXTENSION = "DECIDE_EXTENSION"
+    MERGE = "MERGE"
+    ADD_NOTE = "ADD_NOTE"
+
+
+class Satisfaction(StrEnum):
+    """The citizen's answer at the revisit (回访)."""
+
+    SATISFIED = "SATISFIED"
+    BASICALLY_SATISFIED = "BASICALLY_SATISFIED"
+    UNSATISFIED = "UNSATISFIED"
+
+
+#: Statuses in which a ticket still needs work (and has deadlines running).
+OPEN = frozenset(
+    {
+        TicketStatus.RECEIVED,
+        TicketStatus.DISPATCHED,
+        TicketStatus.IN_PROGRESS,
+        TicketStatus.RETURNED,
+        TicketStatus.REOPENED,
+    }
+)
+#: Statuses with a department responsible for the ticket.
+WITH_DEPARTMENT = frozenset(
+    {TicketStatus.DISPATCHED, TicketStatus.IN_PROGRESS, TicketStatus.REOPENED}
+)
+
+_AGENTS = frozenset({Role.AGENT, Role.ADMIN})
+_DEPARTMENTS = frozenset({Role.DEPARTMENT})
+
+
+@dataclass(frozen=True, slots=True)
+class Transition:
+    """Where an action may start, where it leads (None: the status stays), and who may act."""
+
+    sources: frozenset[TicketStatus]
+    target: TicketStatus | None
+    roles: frozenset[Role]
+
+
+TRANSITIONS: dict[Action, Transition] = {
+    Action.RESOLVE_AT_INTAKE: Transition(
+        frozenset({TicketStatus.RECEIVED}), TicketStatus.RESOLVED, _AGENTS
+    ),
+    Action.DISPATCH: Transition(
+        frozenset({TicketStatus.RECEIVED, TicketStatus.RETURNED}), TicketStatus.DISPATCHED, _AGENTS
+    ),
+    Action.SIGN: Transition(
+        frozenset({TicketStatus.DISPATCHED, TicketStatus.REOPENED}),
+        TicketStatus.IN_PROGRESS,
+        _DEPARTMENTS,
+    ),
+    Action.RETURN: Transition(
+        frozenset({TicketStatus.DISPATCHED}), TicketStatus.RETURNED, _DEPARTMENTS
+    ),
+    Action.RESOLVE: Transition(
+        frozenset({TicketStatus.IN_PROGRESS}), TicketStatus.RESOLVED, _DEPARTMENTS
+    ),
+    # The target depends on the answer: see :func:`revisit_target`.
+    Action.REVISIT: Transition(frozenset({TicketStatus.RESOLVED}), TicketStatus.CLOSED, _AGENTS),
+    Action.TRANSFER: Transition(
+        frozenset({TicketStatus.DISPATCHED, TicketStatus.IN_PROGRESS}),
+        TicketStatus.DISPATCHED,
+        _AGENTS | _DEPARTMENTS,
+    ),
+    Action.URGE: Transition(WITH_DEPARTMENT, None, _AGENTS),
+    Action.SUPERVISE: Transition(WITH_DEPARTMENT, None, _AGENTS),
+    Action.REQUEST_EXTENSION: Transition(frozenset({TicketStatus.IN_PROGRESS}), None, _DEPARTMENTS),
+    Action.DECIDE_EXTENSION: Transition(frozenset({TicketStatus.IN_PROGRESS}), None, _AGENTS),
+    Action.MERGE: Transition(OPEN, TicketStatus.MERGED, _AGENTS),
+    Action.ADD_NOTE: Transition(
+        OPEN | {TicketStatus.RESOLVED}, None, _AGENTS | _DEPARTMENTS | {Role.GRID_WORKER}
+    ),
+}
+
+
+def revisit_target(answer: Satisfaction) -> TicketStatus:
+    """CLOSED when the citizen is (basically) satisfied; REOPENED (重办) otherwise."""
+    return TicketStatus.REOPENED if answer is Satisfaction.UNSATISFIED else TicketStatus.CLOSED
+
+
+def check(action: Action, status: TicketStatus, role: Role) -> TicketStatus:
+    """The status ``action`` leads to from ``status`` (the same one if it changes none).
+
+    Raises :class:`Forbidden` when ``role`` may not take the action at all, and
+    :class:`DomainError` INVALID_STATE when the ticket's status does not allow it.
+    """
+    transition = TRANSITIONS[action]
+    if role not in transition.roles:
+        raise Forbidden(f"{role.value} accounts cannot {action.value} a ticket.")
+    if status not in transition.sources:
+        allowed = ", ".join(sorted(s.value for s in transition.sources))
+        raise DomainError(
+            ErrorCode.INVALID_STATE,
+            f"A {status.value} ticket cannot be {action.value}: only {allowed}.",
+            "number",
+        )
+    return transition.target or status
