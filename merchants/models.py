@@ -255,16 +255,3 @@ class OrderEvent(Model):
 
     class Meta:
         table = "order_event"
-
-
-class DailyCounter(Model):
-    """The last number handed out for a prefix on a day (order numbers restart daily)."""
-
-    id = fields.IntField(primary_key=True)
-    prefix = fields.CharField(max_length=8)
-    day = fields.DateField()
-    value = fields.IntField(default=0)
-
-    class Meta:
-        table = "daily_counter"
-        unique_together = (("prefix", "day"),)

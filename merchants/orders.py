@@ -7,7 +7,7 @@ import json
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -19,17 +19,18 @@ from accounts.models import Account, Role
 from accounts.service import Principal, require_role
 from grids.areas import AreaRecord, area_at
 from merchants import dispatch, live
-from merchants.models import DailyCounter, Merchant, Order, OrderEvent, OrderStatus
+from merchants.models import Merchant, Order, OrderEvent, OrderStatus
 from merchants.providers import merchant_of
 from merchants.records import ORDER_COLUMNS, OrderRecord, get_order, get_orders_by_id
 from plugins import guard
-from plugins.forms import CITY_TIMEZONE, Location, clean_form, to_json
+from plugins.forms import Location, clean_form, to_json
 from plugins.identifiers import is_mobile, normalise_mobile
 from plugins.pricing import PricingKind, Quote, QuoteRequest, yuan
 from plugins.registry import service_registry
 from plugins.service_types import ServiceType
 from wuyou import clock, events
 from wuyou.errors import DomainError, ErrorCode, Forbidden, Problem
+from wuyou.numbers import next_number
 from wuyou.pagination import Page, page_from_rows
 
 log = logging.getLogger(__name__)
@@ -173,7 +174,7 @@ async def place_order(request: OrderRequest, *, actor: Principal | None) -> Orde
     try:
         async with events.after_commit(), in_transaction():
             order = await Order.create(
-                number=await _next_number(now),
+                number=await next_number(NUMBER_PREFIX, now, issued_on=_orders_numbered_on),
                 service_type=quoted.service_type.code,
                 form=to_json(quoted.service_type.fields, quoted.values),
                 lat=request.lat,
@@ -241,18 +242,8 @@ def _quote_json(quote: Quote) -> dict[str, Any]:
     }
 
 
-async def _next_number(now: datetime) -> str:
-    """FW + the day (city time) + the day's sequence: FW20261127000123."""
-    day = now.astimezone(CITY_TIMEZONE).date()
-    counter = DailyCounter.filter(prefix=NUMBER_PREFIX, day=day)
-    if not await counter.update(value=F("value") + 1):
-        try:
-            async with in_transaction():
-                await DailyCounter.create(prefix=NUMBER_PREFIX, day=day, value=1)
-        except IntegrityError:  # another order started the day at the same moment
-            await counter.update(value=F("value") + 1)
-    value = (await counter.values_list("value", flat=True))[0]
-    return f"{NUMBER_PREFIX}{day:%Y%m%d}{value:06d}"
+async def _orders_numbered_on(day: date) -> int:
+    return await Order.filter(number__startswith=f"{NUMBER_PREFIX}{day:%Y%m%d}").count()
 
 
 #: Leaving these for COMPLETED or CANCELLED frees a place in the provider's capacity.

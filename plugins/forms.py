@@ -12,7 +12,7 @@ import math
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
@@ -24,10 +24,8 @@ from plugins.identifiers import (
     normalise_plate,
 )
 from wuyou import clock
+from wuyou.clock import CITY_TIMEZONE
 from wuyou.errors import DomainError, ErrorCode, Problem
-
-#: The platform's civil time zone (China Standard Time); naive times are read in it.
-CITY_TIMEZONE = timezone(timedelta(hours=8), "CST")
 
 _LANDLINE = re.compile(r"^0\d{2,3}-?\d{7,8}$")
 _STRING_MAX = 200

@@ -16,7 +16,7 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
-from plugins.forms import CITY_TIMEZONE
+from wuyou.clock import CITY_TIMEZONE
 
 _ONE_DAY = timedelta(days=1)
 

@@ -18,8 +18,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date, timedelta, tzinfo
 
-from plugins.forms import CITY_TIMEZONE
 from tickets.calendar import WorkingCalendar
+from wuyou.clock import CITY_TIMEZONE
 
 HolidayRange = tuple[date, date, str]
 """First day, last day (inclusive) and the holiday's name."""

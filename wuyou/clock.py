@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone
 from typing import Protocol
+
+#: The platform's civil time zone (China Standard Time): days, dates and naive times
+#: are read in it.
+CITY_TIMEZONE = timezone(timedelta(hours=8), "CST")
 
 
 class Clock(Protocol):

@@ -7,7 +7,6 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from plugins.forms import CITY_TIMEZONE
 from tickets.calendar import WorkingCalendar
 from tickets.holidays import (
     CHINA_2026,
@@ -16,6 +15,7 @@ from tickets.holidays import (
     china_calendar,
     expand,
 )
+from wuyou.clock import CITY_TIMEZONE
 
 PLAIN = WorkingCalendar()
 CHINA = china_calendar()

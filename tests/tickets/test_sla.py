@@ -6,7 +6,6 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from plugins.forms import CITY_TIMEZONE
 from tickets.holidays import china_calendar
 from tickets.sla import (
     Deadlines,
@@ -19,6 +18,7 @@ from tickets.sla import (
     revisit_deadline,
     warning,
 )
+from wuyou.clock import CITY_TIMEZONE
 
 CALENDAR = china_calendar()
 
