@@ -93,9 +93,11 @@ def _migrate(settings: Settings) -> None:
 
 
 def _seed_demo(settings: Settings, merchants: int = DEMO_MERCHANTS) -> None:
-    """Load the demo city, then its providers (``merchants`` commercial ones among them)."""
+    """Load the demo city, its providers (``merchants`` commercial ones among them) and the
+    hotline's catalogue (categories and public holidays)."""
     from grids.demo import seed_demo_city
     from merchants.demo import seed_demo_merchants
+    from tickets.demo.seed import seed_ticket_catalogue
 
     columns = (
         TextColumn("{task.description:<28}"),
@@ -104,15 +106,17 @@ def _seed_demo(settings: Settings, merchants: int = DEMO_MERCHANTS) -> None:
         TimeElapsedColumn(),
     )
 
-    async def work(progress: _RichSeedProgress) -> tuple[SeedReport, SeedReport]:
+    async def work(progress: _RichSeedProgress) -> tuple[SeedReport, SeedReport, SeedReport]:
         city = await seed_demo_city(progress)
-        return city, await seed_demo_merchants(merchants, progress)
+        providers = await seed_demo_merchants(merchants, progress)
+        return city, providers, await seed_ticket_catalogue()
 
     with Progress(*columns, console=console, transient=False) as progress:
         seeding = _RichSeedProgress(progress)
-        city, providers = _run(lambda: _with_database(settings, lambda: work(seeding)))
+        city, providers, catalogue = _run(lambda: _with_database(settings, lambda: work(seeding)))
     _report("Demo city", city)
     _report("Demo merchants", providers)
+    _report("Hotline catalogue", catalogue)
 
 
 def _report(what: str, report: SeedReport) -> None:

@@ -21,7 +21,7 @@ from api.settings import DEFAULT_DATABASE_URL
 log = logging.getLogger(__name__)
 
 #: Domain apps in dependency order: each app's models may only point at earlier ones.
-APPS: tuple[str, ...] = ("wuyou", "accounts", "grids", "merchants")
+APPS: tuple[str, ...] = ("wuyou", "accounts", "grids", "merchants", "tickets")
 
 
 def tortoise_config(database_url: str) -> dict[str, Any]:

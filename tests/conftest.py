@@ -24,6 +24,7 @@ from api import db
 from api.app import create_app
 from api.settings import Settings
 from grids.demo import seed_demo_city
+from tickets.demo.seed import seed_ticket_catalogue
 
 BACKENDS = ["sqlite"]
 if os.environ.get("WUYOU_TEST_DATABASE_URL"):
@@ -56,6 +57,7 @@ async def _prepare(url: str) -> None:
     await db.connect(url)
     try:
         await seed_demo_city()
+        await seed_ticket_catalogue()
     finally:
         await db.disconnect()
 

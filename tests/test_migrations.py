@@ -50,6 +50,11 @@ async def test_migrations_apply_to_an_empty_database_and_rerun_cleanly(tmp_path:
         "offer",
         "order_event",
         "number_sequence",
+        "ticket_category",
+        "ticket",
+        "ticket_event",
+        "ticket_extension",
+        "calendar_day",
     } <= tables
     assert "daily_counter" not in tables
     assert sorted(applied) == sorted(_migration_files())

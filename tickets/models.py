@@ -1,0 +1,202 @@
+"""Hotline tickets (工单): categories, the tickets themselves, their history, extension
+requests, and the calendar's public holidays."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Any
+
+from tortoise import fields
+from tortoise.models import Model
+
+from tickets.lifecycle import Action, Satisfaction, TicketStatus
+from tickets.sla import SlaWarning, TicketKind, Urgency
+
+CATEGORY_CODE_MAX_LENGTH = 96
+
+
+class SafetyDimension(StrEnum):
+    """The eight dimensions of the safety index (平安指数)."""
+
+    PUBLIC_ORDER = "PUBLIC_ORDER"
+    DISPUTES = "DISPUTES"
+    PRODUCTION_SAFETY = "PRODUCTION_SAFETY"
+    ECOLOGY = "ECOLOGY"
+    POLITICAL_SECURITY = "POLITICAL_SECURITY"
+    FOOD_DRUG_SAFETY = "FOOD_DRUG_SAFETY"
+    ECONOMIC_SECURITY = "ECONOMIC_SECURITY"
+    SOCIAL_SERVICES = "SOCIAL_SERVICES"
+
+
+class CalendarDayKind(StrEnum):
+    HOLIDAY = "HOLIDAY"
+    WORKDAY = "WORKDAY"
+
+
+class ExtensionStatus(StrEnum):
+    PENDING = "PENDING"
+    APPROVED = "APPROVED"
+    REJECTED = "REJECTED"
+
+
+class Category(Model):
+    """A node of the three-level category tree. Leaves route tickets and set deadlines."""
+
+    id = fields.IntField(primary_key=True)
+    # Dotted by level: URBAN, URBAN.CITYSCAPE, URBAN.CITYSCAPE.STREET_VENDING.
+    code = fields.CharField(max_length=CATEGORY_CODE_MAX_LENGTH, unique=True)
+    name = fields.CharField(max_length=64)
+    name_en = fields.CharField(max_length=128, default="")
+    parent: fields.ForeignKeyNullableRelation[Category] = fields.ForeignKeyField(
+        "tickets.Category", related_name="children", null=True, on_delete=fields.RESTRICT
+    )
+    level = fields.SmallIntField()
+    # The key of the responsible department (CG, ZJ ...): the district's department with
+    # that key in the ticket's district if there is one, else the city's.
+    department_key = fields.CharField(max_length=16, null=True)
+    dimension = fields.CharEnumField(SafetyDimension, max_length=24, null=True)
+    reply_days = fields.SmallIntField(null=True)
+    complete_days = fields.SmallIntField(null=True)
+    urgency_hint = fields.CharEnumField(Urgency, max_length=16, null=True)
+    keywords: fields.JSONField[list[str]] = fields.JSONField(default=list)
+    sort_order = fields.IntField(default=0)
+    is_active = fields.BooleanField(default=True)
+
+    class Meta:
+        table = "ticket_category"
+
+
+class Ticket(Model):
+    """A citizen's request, complaint, report ... from intake to closing."""
+
+    id = fields.BigIntField(primary_key=True)
+    # WH + date + the day's sequence: WH20261127000123.
+    number = fields.CharField(max_length=20, unique=True)
+    channel: fields.ForeignKeyRelation[Any] = fields.ForeignKeyField(
+        "grids.Channel", related_name=False, on_delete=fields.RESTRICT
+    )
+    kind = fields.CharEnumField(TicketKind, max_length=16)
+    category: fields.ForeignKeyNullableRelation[Category] = fields.ForeignKeyField(
+        "tickets.Category", related_name=False, null=True, on_delete=fields.RESTRICT
+    )
+    urgency = fields.CharEnumField(Urgency, max_length=16, default=Urgency.NORMAL)
+    status = fields.CharEnumField(TicketStatus, max_length=16)
+    title = fields.CharField(max_length=100)
+    content = fields.TextField()
+    citizen_name = fields.CharField(max_length=32, default="")
+    citizen_phone = fields.CharField(max_length=20, default="")
+    citizen: fields.ForeignKeyNullableRelation[Any] = fields.ForeignKeyField(
+        "accounts.Account", related_name=False, null=True, on_delete=fields.RESTRICT
+    )
+    lat = fields.FloatField(null=True)
+    lng = fields.FloatField(null=True)
+    address = fields.CharField(max_length=200, default="")
+    grid: fields.ForeignKeyNullableRelation[Any] = fields.ForeignKeyField(
+        "grids.Area", related_name=False, null=True, on_delete=fields.RESTRICT
+    )
+    # The grid's path ("150300/150302/…/"): an area's tickets are those whose path
+    # starts with the area's.
+    area_path = fields.CharField(max_length=255, default="", db_index=True)
+    department: fields.ForeignKeyNullableRelation[Any] = fields.ForeignKeyField(
+        "grids.Department", related_name=False, null=True, on_delete=fields.RESTRICT
+    )
+    created_by: fields.ForeignKeyRelation[Any] = fields.ForeignKeyField(
+        "accounts.Account", related_name=False, on_delete=fields.RESTRICT
+    )
+    idempotency_key = fields.CharField(max_length=64, null=True)
+    request_digest = fields.CharField(max_length=64)
+    # An earlier ticket from the same phone about the same category and grid (72 hours).
+    likely_duplicate_of: fields.ForeignKeyNullableRelation[Ticket] = fields.ForeignKeyField(
+        "tickets.Ticket", related_name=False, null=True, on_delete=fields.RESTRICT
+    )
+    merged_into: fields.ForeignKeyNullableRelation[Ticket] = fields.ForeignKeyField(
+        "tickets.Ticket", related_name="merged", null=True, on_delete=fields.RESTRICT
+    )
+    resolved_at_intake = fields.BooleanField(default=False)
+    return_count = fields.SmallIntField(default=0)
+    reopen_count = fields.SmallIntField(default=0)
+    supervised = fields.BooleanField(default=False)
+    reply = fields.TextField(default="")
+    satisfaction = fields.CharEnumField(Satisfaction, max_length=24, null=True)
+    received_at = fields.DatetimeField()
+    dispatched_at = fields.DatetimeField(null=True)
+    signed_at = fields.DatetimeField(null=True)
+    resolved_at = fields.DatetimeField(null=True)
+    revisited_at = fields.DatetimeField(null=True)
+    closed_at = fields.DatetimeField(null=True)
+    sign_deadline = fields.DatetimeField(null=True)
+    reply_deadline = fields.DatetimeField(null=True)
+    complete_deadline = fields.DatetimeField(null=True)
+    revisit_deadline = fields.DatetimeField(null=True)
+    # What the sweeper last found: how late the ticket runs against its deadlines.
+    warning = fields.CharEnumField(SlaWarning, max_length=8, default=SlaWarning.NONE)
+    updated_at = fields.DatetimeField()
+
+    class Meta:
+        table = "ticket"
+        unique_together = (("created_by", "idempotency_key"),)
+        indexes = (
+            ("status", "received_at"),
+            ("department_id", "status"),
+            ("citizen_phone", "received_at"),
+            ("warning", "status"),
+        )
+
+
+class TicketEvent(Model):
+    """One thing done to a ticket: the action, from and to, who, which department, a note."""
+
+    id = fields.BigIntField(primary_key=True)
+    ticket: fields.ForeignKeyRelation[Ticket] = fields.ForeignKeyField(
+        "tickets.Ticket", related_name="history", on_delete=fields.RESTRICT
+    )
+    action = fields.CharEnumField(Action, max_length=24)
+    from_status = fields.CharEnumField(TicketStatus, max_length=16, null=True)
+    to_status = fields.CharEnumField(TicketStatus, max_length=16)
+    actor: fields.ForeignKeyNullableRelation[Any] = fields.ForeignKeyField(
+        "accounts.Account", related_name=False, null=True, on_delete=fields.RESTRICT
+    )
+    department: fields.ForeignKeyNullableRelation[Any] = fields.ForeignKeyField(
+        "grids.Department", related_name=False, null=True, on_delete=fields.RESTRICT
+    )
+    note = fields.TextField(default="")
+    occurred_at = fields.DatetimeField()
+
+    class Meta:
+        table = "ticket_event"
+
+
+class ExtensionRequest(Model):
+    """A department asks for more time (延期). The deadline moves only when approved."""
+
+    id = fields.BigIntField(primary_key=True)
+    ticket: fields.ForeignKeyRelation[Ticket] = fields.ForeignKeyField(
+        "tickets.Ticket", related_name="extensions", on_delete=fields.RESTRICT
+    )
+    requested_by: fields.ForeignKeyRelation[Any] = fields.ForeignKeyField(
+        "accounts.Account", related_name=False, on_delete=fields.RESTRICT
+    )
+    working_days = fields.SmallIntField()
+    reason = fields.CharField(max_length=500)
+    status = fields.CharEnumField(ExtensionStatus, max_length=16)
+    decided_by: fields.ForeignKeyNullableRelation[Any] = fields.ForeignKeyField(
+        "accounts.Account", related_name=False, null=True, on_delete=fields.RESTRICT
+    )
+    decision_note = fields.CharField(max_length=500, default="")
+    requested_at = fields.DatetimeField()
+    decided_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "ticket_extension"
+
+
+class CalendarDay(Model):
+    """A public holiday, or a weekend day declared a working day (调休)."""
+
+    id = fields.IntField(primary_key=True)
+    day = fields.DateField(unique=True)
+    kind = fields.CharEnumField(CalendarDayKind, max_length=8)
+    name = fields.CharField(max_length=32, default="")
+
+    class Meta:
+        table = "calendar_day"
