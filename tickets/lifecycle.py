@@ -36,6 +36,7 @@ class TicketStatus(StrEnum):
 
 
 class Action(StrEnum):
+    RECEIVE = "RECEIVE"
     RESOLVE_AT_INTAKE = "RESOLVE_AT_INTAKE"
     DISPATCH = "DISPATCH"
     SIGN = "SIGN"
@@ -88,6 +89,8 @@ class Transition:
 
 
 TRANSITIONS: dict[Action, Transition] = {
+    # Intake creates a ticket: no status leads to it, and check() refuses it on any ticket.
+    Action.RECEIVE: Transition(frozenset(), TicketStatus.RECEIVED, _AGENTS | {Role.CITIZEN}),
     Action.RESOLVE_AT_INTAKE: Transition(
         frozenset({TicketStatus.RECEIVED}), TicketStatus.RESOLVED, _AGENTS
     ),

@@ -58,7 +58,7 @@ def test_every_illegal_transition_is_refused_with_invalid_state(
         assert refused.value.code is ErrorCode.INVALID_STATE
 
 
-@pytest.mark.parametrize("action", list(Action))
+@pytest.mark.parametrize("action", [a for a in Action if a is not Action.RECEIVE])
 def test_roles_outside_an_action_are_forbidden(action: Action) -> None:
     outsiders = set(Role) - TRANSITIONS[action].roles
     assert Role.CITIZEN in outsiders and Role.MERCHANT in outsiders
