@@ -24,6 +24,7 @@ from grids.models import Channel, ChannelKind
 from plugins.identifiers import is_mobile, normalise_mobile
 from tickets.lifecycle import Action, TicketStatus
 from tickets.models import Category, Ticket, TicketEvent
+from tickets.records import TICKET_COLUMNS, TicketRecord, get_tickets_by_id
 from tickets.sla import TicketKind, Urgency
 from wuyou import clock
 from wuyou.errors import DomainError, ErrorCode, Problem
@@ -58,7 +59,7 @@ class TicketRequest:
         return hashlib.sha256(body.encode()).hexdigest()
 
 
-async def create_ticket(request: TicketRequest, *, actor: Principal | None) -> Ticket:
+async def create_ticket(request: TicketRequest, *, actor: Principal | None) -> TicketRecord:
     """Record a ticket as RECEIVED. Raises :class:`DomainError` listing every problem."""
     actor = require_role(actor, Role.AGENT, Role.ADMIN, Role.CITIZEN)
     digest = request.digest()
@@ -134,7 +135,7 @@ async def create_ticket(request: TicketRequest, *, actor: Principal | None) -> T
             if earlier is not None:
                 return earlier
         raise
-    return ticket
+    return (await get_tickets_by_id([ticket.id]))[ticket.id]
 
 
 def _text_problems(request: TicketRequest) -> list[Problem]:
@@ -192,15 +193,17 @@ async def _likely_duplicate(
     return rows[0]["id"] if rows else None
 
 
-async def _by_key(actor: Principal, key: str, digest: str) -> Ticket | None:
-    ticket = await Ticket.get_or_none(created_by_id=actor.account_id, idempotency_key=key[:64])
-    if ticket is None:
+async def _by_key(actor: Principal, key: str, digest: str) -> TicketRecord | None:
+    rows = await Ticket.filter(created_by_id=actor.account_id, idempotency_key=key[:64]).values(
+        *TICKET_COLUMNS, "request_digest"
+    )
+    if not rows:
         return None
-    if ticket.request_digest != digest:
+    if rows[0].pop("request_digest") != digest:
         raise DomainError(
             ErrorCode.IDEMPOTENCY_CONFLICT, "该幂等键已用于另一张工单。", "idempotencyKey"
         )
-    return ticket
+    return TicketRecord(**rows[0])
 
 
 async def _tickets_numbered_on(day: date) -> int:

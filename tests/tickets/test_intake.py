@@ -63,9 +63,9 @@ async def test_a_repeat_within_72_hours_is_flagged_as_a_likely_duplicate() -> No
     agent = await _principal("demo-agent")
     first = await create_ticket(_request(lat, lng), actor=agent)
     again = await create_ticket(_request(lat, lng, title="又来占道经营了"), actor=agent)
-    assert again.likely_duplicate_of_id == first.id  # type: ignore[attr-defined]
+    assert again.likely_duplicate_of_id == first.id
     other = await create_ticket(_request(lat, lng, citizen_phone="13700000001"), actor=agent)
-    assert other.likely_duplicate_of_id is None  # type: ignore[attr-defined]
+    assert other.likely_duplicate_of_id is None
 
 
 async def test_the_category_can_raise_the_urgency() -> None:
@@ -106,5 +106,5 @@ async def test_a_retry_returns_the_first_ticket_and_citizens_use_online_channels
         await create_ticket(_request(lat, lng), actor=citizen)
     assert hotline.value.field == "channel"
     online = await create_ticket(_request(lat, lng, channel="OL-PORTAL"), actor=citizen)
-    assert online.citizen_id == citizen.account_id  # type: ignore[attr-defined]
+    assert online.citizen_id == citizen.account_id
     assert citizen.role is Role.CITIZEN

@@ -1,0 +1,74 @@
+"""Tickets as plain records, and the queries that read them (the schema never sees models)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+from tickets.lifecycle import Satisfaction, TicketStatus
+from tickets.models import Ticket
+from tickets.sla import SlaWarning, TicketKind, Urgency
+
+
+@dataclass(frozen=True, slots=True)
+class TicketRecord:
+    """A ticket as stored: the schema decides what each viewer may see of it."""
+
+    id: int
+    number: str
+    channel_id: int
+    kind: TicketKind
+    category_id: int | None
+    urgency: Urgency
+    status: TicketStatus
+    title: str
+    content: str
+    citizen_name: str
+    citizen_phone: str
+    citizen_id: int | None
+    lat: float | None
+    lng: float | None
+    address: str
+    grid_id: int | None
+    area_path: str
+    department_id: int | None
+    created_by_id: int
+    likely_duplicate_of_id: int | None
+    merged_into_id: int | None
+    resolved_at_intake: bool
+    return_count: int
+    reopen_count: int
+    supervised: bool
+    reply: str
+    satisfaction: Satisfaction | None
+    received_at: datetime
+    dispatched_at: datetime | None
+    signed_at: datetime | None
+    resolved_at: datetime | None
+    revisited_at: datetime | None
+    closed_at: datetime | None
+    sign_deadline: datetime | None
+    reply_deadline: datetime | None
+    complete_deadline: datetime | None
+    revisit_deadline: datetime | None
+    warning: SlaWarning
+    updated_at: datetime
+
+
+TICKET_COLUMNS = tuple(TicketRecord.__dataclass_fields__)
+
+
+async def get_tickets_by_id(ids: Iterable[int]) -> dict[int, TicketRecord]:
+    """Tickets by id; unknown ids are absent."""
+    wanted = list(set(ids))
+    if not wanted:
+        return {}
+    rows = await Ticket.filter(id__in=wanted).values(*TICKET_COLUMNS)
+    return {r["id"]: TicketRecord(**r) for r in rows}
+
+
+async def get_ticket(number: str) -> TicketRecord | None:
+    """The ticket with ``number``."""
+    rows = await Ticket.filter(number=number[:20]).values(*TICKET_COLUMNS)
+    return TicketRecord(**rows[0]) if rows else None
