@@ -94,8 +94,11 @@ TRANSITIONS: dict[Action, Transition] = {
     Action.RESOLVE_AT_INTAKE: Transition(
         frozenset({TicketStatus.RECEIVED}), TicketStatus.RESOLVED, _AGENTS
     ),
+    # A reopened ticket answered at intake has no department yet: the agents dispatch it.
     Action.DISPATCH: Transition(
-        frozenset({TicketStatus.RECEIVED, TicketStatus.RETURNED}), TicketStatus.DISPATCHED, _AGENTS
+        frozenset({TicketStatus.RECEIVED, TicketStatus.RETURNED, TicketStatus.REOPENED}),
+        TicketStatus.DISPATCHED,
+        _AGENTS,
     ),
     Action.SIGN: Transition(
         frozenset({TicketStatus.DISPATCHED, TicketStatus.REOPENED}),

@@ -1,0 +1,133 @@
+"""The main path of a work order through the domain: dispatch, sign, resolve, revisit."""
+
+from __future__ import annotations
+
+import pytest
+
+from accounts.models import Account, Role
+from accounts.service import Principal
+from grids.models import Area, AreaLevel
+from grids.staff import create_account_with_placement
+from tests.conftest import unique
+from tickets import workflow
+from tickets.intake import TicketRequest, create_ticket
+from tickets.lifecycle import Satisfaction, TicketStatus
+from tickets.models import TicketEvent
+from tickets.records import TicketRecord
+from tickets.sla import TicketKind
+from wuyou.errors import DomainError, ErrorCode, Forbidden
+
+pytestmark = pytest.mark.usefixtures("connected")
+
+
+async def _principal(username: str) -> Principal:
+    account = await Account.get(username=username)
+    return Principal(account.id, account.username, account.role)
+
+
+async def _staff_of(department_code: str) -> Principal:
+    record = await create_account_with_placement(
+        username=unique("dept"),
+        role=Role.DEPARTMENT,
+        display_name="部门办理人",
+        password=None,
+        phone=None,
+        actor=await _principal("demo-admin"),
+        department_code=department_code,
+    )
+    return Principal(record.id, record.username, Role.DEPARTMENT)
+
+
+async def _ticket(kind: TicketKind = TicketKind.COMPLAINT) -> TicketRecord:
+    grid = await Area.filter(level=AreaLevel.GRID).order_by("-code").first()
+    assert grid is not None
+    return await create_ticket(
+        TicketRequest(
+            channel="HL-12345",
+            kind=kind,
+            title="楼下饭店油烟扰民",
+            content="楼下饭店油烟直排，窗户都不敢开。",
+            category="ENVIRONMENT.AIR.CATERING_FUMES",
+            citizen_name="吴十",
+            citizen_phone="13612345678",
+            lat=grid.centroid_lat,
+            lng=grid.centroid_lng,
+        ),
+        actor=await _principal("demo-agent"),
+    )
+
+
+async def test_the_ordinary_path_to_a_closed_ticket() -> None:
+    agent = await _principal("demo-agent")
+    staff = await _staff_of("150300-CG")
+    ticket = await _ticket()
+    dispatched = await workflow.dispatch(
+        number=ticket.number, department_code="150300-CG", actor=agent
+    )
+    assert dispatched.status is TicketStatus.DISPATCHED and dispatched.dispatched_at
+    assert dispatched.sign_deadline and dispatched.complete_deadline
+    assert dispatched.sign_deadline <= dispatched.complete_deadline
+    signed = await workflow.sign(number=ticket.number, actor=staff)
+    assert signed.status is TicketStatus.IN_PROGRESS and signed.signed_at
+    resolved = await workflow.resolve(
+        number=ticket.number, reply="已责令安装油烟净化器。", actor=staff
+    )
+    assert resolved.status is TicketStatus.RESOLVED and resolved.revisit_deadline
+    closed = await workflow.revisit(
+        number=ticket.number, answer=Satisfaction.SATISFIED, actor=agent
+    )
+    assert closed.status is TicketStatus.CLOSED and closed.satisfaction is Satisfaction.SATISFIED
+    actions = (
+        await TicketEvent.filter(ticket_id=ticket.id)
+        .order_by("id")
+        .values_list("action", flat=True)
+    )
+    assert [str(a) for a in actions] == ["RECEIVE", "DISPATCH", "SIGN", "RESOLVE", "REVISIT"]
+
+
+async def test_an_unsatisfied_citizen_reopens_the_ticket_to_the_same_department() -> None:
+    agent, staff = await _principal("demo-agent"), await _staff_of("150300-CG")
+    ticket = await _ticket()
+    await workflow.dispatch(number=ticket.number, department_code="150300-CG", actor=agent)
+    await workflow.sign(number=ticket.number, actor=staff)
+    await workflow.resolve(number=ticket.number, reply="已处理。", actor=staff)
+    reopened = await workflow.revisit(
+        number=ticket.number, answer=Satisfaction.UNSATISFIED, note="油烟依旧", actor=agent
+    )
+    assert reopened.status is TicketStatus.REOPENED and reopened.reopen_count == 1
+    assert reopened.signed_at is None and reopened.department_id is not None
+    again = await workflow.sign(number=ticket.number, actor=staff)
+    assert again.status is TicketStatus.IN_PROGRESS
+
+
+async def test_only_the_department_holding_the_ticket_signs_and_only_once() -> None:
+    agent = await _principal("demo-agent")
+    ticket = await _ticket()
+    await workflow.dispatch(number=ticket.number, department_code="150300-CG", actor=agent)
+    with pytest.raises(Forbidden):
+        await workflow.sign(number=ticket.number, actor=await _staff_of("150300-ZJ"))
+    staff = await _staff_of("150300-CG")
+    await workflow.sign(number=ticket.number, actor=staff)
+    with pytest.raises(DomainError) as twice:
+        await workflow.sign(number=ticket.number, actor=staff)
+    assert twice.value.code is ErrorCode.INVALID_STATE
+
+
+async def test_answered_at_first_contact() -> None:
+    agent = await _principal("demo-agent")
+    ticket = await _ticket(TicketKind.CONSULTATION)
+    with pytest.raises(DomainError) as empty:
+        await workflow.resolve_at_intake(number=ticket.number, reply=" ", actor=agent)
+    assert (empty.value.field, empty.value.code) == ("reply", ErrorCode.REQUIRED)
+    answered = await workflow.resolve_at_intake(
+        number=ticket.number, reply="餐饮油烟由城管部门监管，已告知投诉途径。", actor=agent
+    )
+    assert answered.status is TicketStatus.RESOLVED and answered.resolved_at_intake
+    reopened = await workflow.revisit(
+        number=ticket.number, answer=Satisfaction.UNSATISFIED, actor=agent
+    )
+    assert reopened.status is TicketStatus.REOPENED and reopened.department_id is None
+    dispatched = await workflow.dispatch(
+        number=ticket.number, department_code="150300-CG", actor=agent
+    )
+    assert dispatched.status is TicketStatus.DISPATCHED

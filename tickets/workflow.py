@@ -1,0 +1,236 @@
+"""The work order's main path: dispatch (派单), sign (签收), resolve (办结), revisit (回访),
+and answering at first contact (一次办结).
+
+Each step checks the lifecycle table, then moves the ticket with a conditional update on
+the status it was read in (a concurrent step makes this one fail cleanly, never both
+succeed), records the step in the history, and sets the deadlines the step starts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+from tortoise.expressions import F
+from tortoise.transactions import in_transaction
+
+from accounts.models import Role
+from accounts.service import Principal, require_role
+from grids.catalogue import departments_of, get_department
+from tickets.catalogue import working_calendar
+from tickets.lifecycle import Action, Satisfaction, TicketStatus, check, revisit_target
+from tickets.models import Category, Ticket, TicketEvent
+from tickets.records import TicketRecord, get_ticket, get_tickets_by_id
+from tickets.sla import SlaWarning, deadlines, revisit_deadline
+from wuyou import clock
+from wuyou.errors import DomainError, ErrorCode, Forbidden
+
+REPLY_MAX_LENGTH = 5000
+
+
+async def _ticket(number: str) -> TicketRecord:
+    ticket = await get_ticket(number)
+    if ticket is None:
+        raise DomainError(ErrorCode.NOT_FOUND, f"没有工单 {number!r}。", "number")
+    return ticket
+
+
+async def _own_department(actor: Principal, ticket: TicketRecord) -> int:
+    """The actor's department, which must be the one the ticket is with."""
+    department = (await departments_of([actor.account_id])).get(actor.account_id)
+    if department is None:
+        raise Forbidden("This account does not work for a department.")
+    if department.id != ticket.department_id:
+        raise Forbidden("The ticket is with another department.")
+    return department.id
+
+
+def _reply(text: str) -> str:
+    reply = text.strip()
+    if not reply:
+        raise DomainError(ErrorCode.REQUIRED, "请填写答复内容。", "reply")
+    if len(reply) > REPLY_MAX_LENGTH:
+        raise DomainError(ErrorCode.TOO_LONG, f"答复最多 {REPLY_MAX_LENGTH} 个字。", "reply")
+    return reply
+
+
+async def _move(
+    ticket: TicketRecord,
+    action: Action,
+    actor: Principal,
+    target: TicketStatus,
+    changes: Mapping[str, Any],
+    *,
+    note: str = "",
+    department_id: int | None = None,
+    now: datetime,
+) -> TicketRecord:
+    async with in_transaction():
+        moved = await Ticket.filter(id=ticket.id, status=ticket.status).update(
+            status=target, updated_at=now, **changes
+        )
+        if not moved:
+            raise DomainError(
+                ErrorCode.INVALID_STATE, "工单状态已被他人更新，请刷新后重试。", "number"
+            )
+        await TicketEvent.create(
+            ticket_id=ticket.id,
+            action=action,
+            from_status=ticket.status,
+            to_status=target,
+            actor_id=actor.account_id,
+            department_id=department_id,
+            note=note[:2000],
+            occurred_at=now,
+        )
+    return (await get_tickets_by_id([ticket.id]))[ticket.id]
+
+
+async def dispatch(
+    *, number: str, department_code: str, actor: Principal | None, note: str = ""
+) -> TicketRecord:
+    """Send a RECEIVED (or RETURNED) ticket to a department; its deadlines start now."""
+    actor = require_role(actor, Role.AGENT, Role.ADMIN)
+    ticket = await _ticket(number)
+    target = check(Action.DISPATCH, ticket.status, actor.role)
+    department = await get_department(department_code)
+    if department is None:
+        raise DomainError(ErrorCode.NOT_FOUND, "没有这个部门。", "departmentCode")
+    category = await Category.get_or_none(id=ticket.category_id) if ticket.category_id else None
+    now = clock.now()
+    due = deadlines(
+        received_at=ticket.received_at,
+        dispatched_at=now,
+        kind=ticket.kind,
+        urgency=ticket.urgency,
+        calendar=await working_calendar(),
+        category_reply_days=category.reply_days if category else None,
+        category_complete_days=category.complete_days if category else None,
+    )
+    changes = {
+        "department_id": department.id,
+        "dispatched_at": now,
+        "signed_at": None,
+        "sign_deadline": due.sign,
+        "reply_deadline": due.reply,
+        "complete_deadline": due.complete,
+        "warning": SlaWarning.NONE,
+    }
+    return await _move(
+        ticket,
+        Action.DISPATCH,
+        actor,
+        target,
+        changes,
+        note=note,
+        department_id=department.id,
+        now=now,
+    )
+
+
+async def sign(*, number: str, actor: Principal | None) -> TicketRecord:
+    """The department the ticket is with signs for it (签收) and starts work."""
+    actor = require_role(actor, Role.DEPARTMENT)
+    ticket = await _ticket(number)
+    target = check(Action.SIGN, ticket.status, actor.role)
+    department_id = await _own_department(actor, ticket)
+    now = clock.now()
+    return await _move(
+        ticket,
+        Action.SIGN,
+        actor,
+        target,
+        {"signed_at": now},
+        department_id=department_id,
+        now=now,
+    )
+
+
+async def resolve(*, number: str, reply: str, actor: Principal | None) -> TicketRecord:
+    """The department finishes (办结) with its reply to the citizen; the revisit is due."""
+    actor = require_role(actor, Role.DEPARTMENT)
+    ticket = await _ticket(number)
+    target = check(Action.RESOLVE, ticket.status, actor.role)
+    department_id = await _own_department(actor, ticket)
+    text = _reply(reply)
+    now = clock.now()
+    changes = {
+        "reply": text,
+        "resolved_at": now,
+        "revisit_deadline": revisit_deadline(now, await working_calendar()),
+    }
+    return await _move(
+        ticket,
+        Action.RESOLVE,
+        actor,
+        target,
+        changes,
+        note=text,
+        department_id=department_id,
+        now=now,
+    )
+
+
+async def resolve_at_intake(*, number: str, reply: str, actor: Principal | None) -> TicketRecord:
+    """The agent answers at first contact (一次办结); no department is involved."""
+    actor = require_role(actor, Role.AGENT, Role.ADMIN)
+    ticket = await _ticket(number)
+    target = check(Action.RESOLVE_AT_INTAKE, ticket.status, actor.role)
+    text = _reply(reply)
+    now = clock.now()
+    changes = {
+        "reply": text,
+        "resolved_at": now,
+        "resolved_at_intake": True,
+        "revisit_deadline": revisit_deadline(now, await working_calendar()),
+    }
+    return await _move(ticket, Action.RESOLVE_AT_INTAKE, actor, target, changes, note=text, now=now)
+
+
+async def revisit(
+    *, number: str, answer: Satisfaction, note: str = "", actor: Principal | None
+) -> TicketRecord:
+    """Record the citizen's satisfaction (回访): CLOSED, or REOPENED (重办): back to the
+    same department, which signs again and gets a fresh completion deadline (a ticket
+    answered at intake goes back to the agents to dispatch)."""
+    actor = require_role(actor, Role.AGENT, Role.ADMIN)
+    ticket = await _ticket(number)
+    check(Action.REVISIT, ticket.status, actor.role)
+    target = revisit_target(answer)
+    now = clock.now()
+    changes: dict[str, Any] = {"satisfaction": answer, "revisited_at": now}
+    if target is TicketStatus.CLOSED:
+        changes["closed_at"] = now
+    elif ticket.department_id is None:  # answered at intake: the agents dispatch it now
+        changes["reopen_count"] = F("reopen_count") + 1
+    else:
+        category = await Category.get_or_none(id=ticket.category_id) if ticket.category_id else None
+        due = deadlines(
+            received_at=now,
+            dispatched_at=now,
+            kind=ticket.kind,
+            urgency=ticket.urgency,
+            calendar=await working_calendar(),
+            category_reply_days=category.reply_days if category else None,
+            category_complete_days=category.complete_days if category else None,
+        )
+        changes.update(
+            reopen_count=F("reopen_count") + 1,
+            signed_at=None,
+            resolved_at=None,
+            sign_deadline=due.sign,
+            reply_deadline=due.reply,
+            complete_deadline=due.complete,
+            warning=SlaWarning.NONE,
+        )
+    return await _move(
+        ticket,
+        Action.REVISIT,
+        actor,
+        target,
+        changes,
+        note=note or answer.value,
+        department_id=ticket.department_id,
+        now=now,
+    )
