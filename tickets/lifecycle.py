@@ -105,8 +105,10 @@ TRANSITIONS: dict[Action, Transition] = {
         TicketStatus.IN_PROGRESS,
         _DEPARTMENTS,
     ),
+    # A department returns a ticket once by itself; a second return needs a supervisor
+    # (an administrator), see tickets.workflow.return_ticket.
     Action.RETURN: Transition(
-        frozenset({TicketStatus.DISPATCHED}), TicketStatus.RETURNED, _DEPARTMENTS
+        frozenset({TicketStatus.DISPATCHED}), TicketStatus.RETURNED, _DEPARTMENTS | {Role.ADMIN}
     ),
     Action.RESOLVE: Transition(
         frozenset({TicketStatus.IN_PROGRESS}), TicketStatus.RESOLVED, _DEPARTMENTS

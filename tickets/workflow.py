@@ -1,5 +1,5 @@
-"""The work order's main path: dispatch (派单), sign (签收), resolve (办结), revisit (回访),
-and answering at first contact (一次办结).
+"""The work order's main path: dispatch (派单), sign (签收), return (退单), transfer (转办),
+resolve (办结), revisit (回访), and answering at first contact (一次办结).
 
 Each step checks the lifecycle table, then moves the ticket with a conditional update on
 the status it was read in (a concurrent step makes this one fail cleanly, never both
@@ -22,7 +22,7 @@ from tickets.catalogue import working_calendar
 from tickets.lifecycle import Action, Satisfaction, TicketStatus, check, revisit_target
 from tickets.models import Category, Ticket, TicketEvent
 from tickets.records import TicketRecord, get_ticket, get_tickets_by_id
-from tickets.sla import SlaWarning, deadlines, revisit_deadline
+from tickets.sla import SlaWarning, deadlines, return_deadline, revisit_deadline
 from wuyou import clock
 from wuyou.errors import DomainError, ErrorCode, Forbidden
 
@@ -232,5 +232,89 @@ async def revisit(
         changes,
         note=note or answer.value,
         department_id=ticket.department_id,
+        now=now,
+    )
+
+
+async def return_ticket(*, number: str, reason: str, actor: Principal | None) -> TicketRecord:
+    """The department sends a dispatched ticket back to the agents (退单) with its reason,
+    within the return window. A second return of the same ticket needs a supervisor: an
+    administrator returns it; the department is refused with SUPERVISOR_REQUIRED."""
+    actor = require_role(actor, Role.DEPARTMENT, Role.ADMIN)
+    ticket = await _ticket(number)
+    target = check(Action.RETURN, ticket.status, actor.role)
+    department_id = ticket.department_id
+    if actor.role is Role.DEPARTMENT:
+        department_id = await _own_department(actor, ticket)
+        if ticket.return_count >= 1:
+            raise DomainError(
+                ErrorCode.SUPERVISOR_REQUIRED,
+                "该工单已退回过一次，再次退单需值班长（管理员）办理。",
+                "number",
+            )
+    if not reason.strip():
+        raise DomainError(ErrorCode.REQUIRED, "请说明退单理由。", "reason")
+    now = clock.now()
+    assert ticket.dispatched_at is not None
+    if actor.role is Role.DEPARTMENT and now > return_deadline(
+        ticket.dispatched_at, await working_calendar()
+    ):
+        raise DomainError(ErrorCode.TOO_LATE, "已超过退单期限（派单后 2 个工作日）。", "number")
+    changes = {
+        "department_id": None,
+        "return_count": F("return_count") + 1,
+        "sign_deadline": None,
+        "signed_at": None,
+        "warning": SlaWarning.NONE,
+    }
+    return await _move(
+        ticket,
+        Action.RETURN,
+        actor,
+        target,
+        changes,
+        note=reason.strip(),
+        department_id=department_id,
+        now=now,
+    )
+
+
+async def transfer(
+    *, number: str, department_code: str, note: str, actor: Principal | None
+) -> TicketRecord:
+    """Pass a ticket to another department (转办): it is DISPATCHED to the new department,
+    which consents by signing. The completion deadline still runs from receipt."""
+    actor = require_role(actor, Role.AGENT, Role.ADMIN, Role.DEPARTMENT)
+    ticket = await _ticket(number)
+    target = check(Action.TRANSFER, ticket.status, actor.role)
+    if actor.role is Role.DEPARTMENT:
+        await _own_department(actor, ticket)
+    department = await get_department(department_code)
+    if department is None:
+        raise DomainError(ErrorCode.NOT_FOUND, "没有这个部门。", "departmentCode")
+    if department.id == ticket.department_id:
+        raise DomainError(ErrorCode.INVALID, "工单已在该部门。", "departmentCode")
+    now = clock.now()
+    sign_by = deadlines(
+        received_at=ticket.received_at,
+        dispatched_at=now,
+        kind=ticket.kind,
+        urgency=ticket.urgency,
+        calendar=await working_calendar(),
+    ).sign
+    changes = {
+        "department_id": department.id,
+        "dispatched_at": now,
+        "signed_at": None,
+        "sign_deadline": min(sign_by, ticket.complete_deadline or sign_by),
+    }
+    return await _move(
+        ticket,
+        Action.TRANSFER,
+        actor,
+        target,
+        changes,
+        note=note.strip(),
+        department_id=department.id,
         now=now,
     )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 
 from accounts.models import Account, Role
@@ -15,6 +17,8 @@ from tickets.lifecycle import Satisfaction, TicketStatus
 from tickets.models import TicketEvent
 from tickets.records import TicketRecord
 from tickets.sla import TicketKind
+from wuyou import clock
+from wuyou.clock import ManualClock
 from wuyou.errors import DomainError, ErrorCode, Forbidden
 
 pytestmark = pytest.mark.usefixtures("connected")
@@ -131,3 +135,61 @@ async def test_answered_at_first_contact() -> None:
         number=ticket.number, department_code="150300-CG", actor=agent
     )
     assert dispatched.status is TicketStatus.DISPATCHED
+
+
+async def test_a_department_returns_once_then_needs_a_supervisor() -> None:
+    agent, admin = await _principal("demo-agent"), await _principal("demo-admin")
+    staff = await _staff_of("150300-CG")
+    ticket = await _ticket()
+    await workflow.dispatch(number=ticket.number, department_code="150300-CG", actor=agent)
+    with pytest.raises(DomainError) as no_reason:
+        await workflow.return_ticket(number=ticket.number, reason="", actor=staff)
+    assert no_reason.value.field == "reason"
+    returned = await workflow.return_ticket(
+        number=ticket.number, reason="不属本部门职责", actor=staff
+    )
+    assert returned.status is TicketStatus.RETURNED and returned.department_id is None
+    assert returned.return_count == 1
+    await workflow.dispatch(number=ticket.number, department_code="150300-CG", actor=agent)
+    with pytest.raises(DomainError) as second:
+        await workflow.return_ticket(number=ticket.number, reason="仍不属本部门", actor=staff)
+    assert second.value.code is ErrorCode.SUPERVISOR_REQUIRED
+    by_supervisor = await workflow.return_ticket(
+        number=ticket.number, reason="值班长核实后退回", actor=admin
+    )
+    assert by_supervisor.status is TicketStatus.RETURNED and by_supervisor.return_count == 2
+
+
+async def test_returning_is_refused_after_two_working_days() -> None:
+    agent, staff = await _principal("demo-agent"), await _staff_of("150300-CG")
+    ticket = await _ticket()
+    await workflow.dispatch(number=ticket.number, department_code="150300-CG", actor=agent)
+    later = ManualClock(clock.now() + timedelta(days=7))
+    previous = clock.install(later)
+    try:
+        with pytest.raises(DomainError) as late:
+            await workflow.return_ticket(number=ticket.number, reason="晚了", actor=staff)
+    finally:
+        clock.install(previous)
+    assert late.value.code is ErrorCode.TOO_LATE
+
+
+async def test_a_transfer_goes_to_the_other_department_which_consents_by_signing() -> None:
+    agent = await _principal("demo-agent")
+    first, second = await _staff_of("150300-CG"), await _staff_of("150300-HJ")
+    ticket = await _ticket()
+    dispatched = await workflow.dispatch(
+        number=ticket.number, department_code="150300-CG", actor=agent
+    )
+    await workflow.sign(number=ticket.number, actor=first)
+    moved = await workflow.transfer(
+        number=ticket.number, department_code="150300-HJ", note="属环保职责", actor=first
+    )
+    assert (
+        moved.status is TicketStatus.DISPATCHED and moved.department_id != dispatched.department_id
+    )
+    assert moved.complete_deadline == dispatched.complete_deadline
+    with pytest.raises(Forbidden):
+        await workflow.sign(number=ticket.number, actor=first)
+    signed = await workflow.sign(number=ticket.number, actor=second)
+    assert signed.status is TicketStatus.IN_PROGRESS
