@@ -26,7 +26,7 @@ from merchants.models import (
     MerchantStaff,
     MerchantStatus,
 )
-from plugins.identifiers import is_credit_code, is_mobile, normalise_mobile
+from plugins.identifiers import is_credit_code, is_landline, is_mobile, normalise_mobile
 from plugins.registry import service_registry
 from plugins.service_types import ProviderKind
 from wuyou import clock, events
@@ -35,7 +35,6 @@ from wuyou.pagination import Page, page_from_rows
 
 MAX_CAPACITY = 200
 MAX_SERVICE_AREAS = 50
-_LANDLINE = re.compile(r"^0\d{2,3}-?\d{7,8}$")
 _SPECIALTY = re.compile(r"^[A-Z][A-Z0-9_]{0,31}$")
 
 
@@ -181,7 +180,7 @@ async def merchant_id_of_account(account_id: int) -> int | None:
 
 
 def _valid_phone(phone: str) -> bool:
-    return is_mobile(phone) or bool(_LANDLINE.match(phone.replace(" ", "")))
+    return is_mobile(phone) or is_landline(phone)
 
 
 def _registration_problems(reg: Registration) -> list[Problem]:

@@ -9,7 +9,6 @@ every problem at once, each naming its field as ``form.<code>``.
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -17,6 +16,7 @@ from enum import StrEnum
 from typing import Any
 
 from plugins.identifiers import (
+    is_landline,
     is_mobile,
     is_plate,
     is_resident_id,
@@ -27,7 +27,6 @@ from wuyou import clock
 from wuyou.clock import CITY_TIMEZONE
 from wuyou.errors import DomainError, ErrorCode, Problem
 
-_LANDLINE = re.compile(r"^0\d{2,3}-?\d{7,8}$")
 _STRING_MAX = 200
 _TEXT_MAX = 2000
 
@@ -284,9 +283,8 @@ def _phone(spec: FormField, value: Any) -> str:
     if isinstance(value, str):
         if is_mobile(value):
             return normalise_mobile(value)
-        compact = value.replace(" ", "")
-        if _LANDLINE.match(compact):
-            return compact
+        if is_landline(value):
+            return value.replace(" ", "")
     raise _Invalid(ErrorCode.INVALID, f"{spec.label}应为手机号或带区号的固定电话。")
 
 

@@ -14,6 +14,7 @@ import string
 __all__ = [
     "credit_code_check_character",
     "is_credit_code",
+    "is_landline",
     "is_mobile",
     "is_plate",
     "is_resident_id",
@@ -164,3 +165,12 @@ def is_mobile(text: str) -> bool:
     except ValueError:
         return False
     return True
+
+
+_LANDLINE = re.compile(r"0\d{2,3}-?\d{7,8}")
+
+
+def is_landline(text: str) -> bool:
+    """Whether ``text`` is a fixed-line number with its area code (0473-3123456), spaces
+    ignored."""
+    return _LANDLINE.fullmatch(text.replace(" ", "")) is not None

@@ -26,6 +26,7 @@ from tests.graphql import data, in_app, login
 from tests.merchants.live import (
     PROTOCOL,
     approve_and_go_on_duty,
+    car_moving_input,
     merchant_db_id,
     next_message,
     register,
@@ -131,16 +132,7 @@ def test_an_order_placed_on_one_worker_is_offered_live_on_another(
                 json={
                     "query": """mutation($i: PlaceOrderInput!) { placeOrder(input: $i) {
                         order { number } errors { code } } }""",
-                    "variables": {
-                        "i": {
-                            "serviceType": "car_moving",
-                            "form": {"plate": "蒙L88888", "reason": "BLOCKING_EXIT"},
-                            "location": {"lat": grid.lat, "lng": grid.lng},
-                            "address": "测试小区",
-                            "contactName": "孙八",
-                            "contactPhone": "13812345678",
-                        }
-                    },
+                    "variables": {"i": car_moving_input(grid, "蒙L88888", "BLOCKING_EXIT")},
                 },
                 timeout=30,
             )

@@ -22,7 +22,7 @@ from tickets.catalogue import working_calendar
 from tickets.lifecycle import Action, Satisfaction, TicketStatus, check, revisit_target
 from tickets.models import Category, Ticket, TicketEvent
 from tickets.records import TicketRecord, get_ticket, get_tickets_by_id
-from tickets.sla import SlaWarning, deadlines, return_deadline, revisit_deadline
+from tickets.sla import Deadlines, SlaWarning, deadlines, return_deadline, revisit_deadline
 from wuyou import clock
 from wuyou.errors import DomainError, ErrorCode, Forbidden
 
@@ -44,6 +44,22 @@ async def _own_department(actor: Principal, ticket: TicketRecord) -> int:
     if department.id != ticket.department_id:
         raise Forbidden("The ticket is with another department.")
     return department.id
+
+
+async def _deadlines(
+    ticket: TicketRecord, *, received_at: datetime, dispatched_at: datetime
+) -> Deadlines:
+    """The ticket's deadlines on the configured calendar, with its category's overrides."""
+    category = await Category.get_or_none(id=ticket.category_id) if ticket.category_id else None
+    return deadlines(
+        received_at=received_at,
+        dispatched_at=dispatched_at,
+        kind=ticket.kind,
+        urgency=ticket.urgency,
+        calendar=await working_calendar(),
+        category_reply_days=category.reply_days if category else None,
+        category_complete_days=category.complete_days if category else None,
+    )
 
 
 def _reply(text: str) -> str:
@@ -97,17 +113,8 @@ async def dispatch(
     department = await get_department(department_code)
     if department is None:
         raise DomainError(ErrorCode.NOT_FOUND, "没有这个部门。", "departmentCode")
-    category = await Category.get_or_none(id=ticket.category_id) if ticket.category_id else None
     now = clock.now()
-    due = deadlines(
-        received_at=ticket.received_at,
-        dispatched_at=now,
-        kind=ticket.kind,
-        urgency=ticket.urgency,
-        calendar=await working_calendar(),
-        category_reply_days=category.reply_days if category else None,
-        category_complete_days=category.complete_days if category else None,
-    )
+    due = await _deadlines(ticket, received_at=ticket.received_at, dispatched_at=now)
     changes = {
         "department_id": department.id,
         "dispatched_at": now,
@@ -205,16 +212,7 @@ async def revisit(
     elif ticket.department_id is None:  # answered at intake: the agents dispatch it now
         changes["reopen_count"] = F("reopen_count") + 1
     else:
-        category = await Category.get_or_none(id=ticket.category_id) if ticket.category_id else None
-        due = deadlines(
-            received_at=now,
-            dispatched_at=now,
-            kind=ticket.kind,
-            urgency=ticket.urgency,
-            calendar=await working_calendar(),
-            category_reply_days=category.reply_days if category else None,
-            category_complete_days=category.complete_days if category else None,
-        )
+        due = await _deadlines(ticket, received_at=now, dispatched_at=now)
         changes.update(
             reopen_count=F("reopen_count") + 1,
             signed_at=None,
@@ -295,13 +293,7 @@ async def transfer(
     if department.id == ticket.department_id:
         raise DomainError(ErrorCode.INVALID, "工单已在该部门。", "departmentCode")
     now = clock.now()
-    sign_by = deadlines(
-        received_at=ticket.received_at,
-        dispatched_at=now,
-        kind=ticket.kind,
-        urgency=ticket.urgency,
-        calendar=await working_calendar(),
-    ).sign
+    sign_by = (await _deadlines(ticket, received_at=ticket.received_at, dispatched_at=now)).sign
     changes = {
         "department_id": department.id,
         "dispatched_at": now,

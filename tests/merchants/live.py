@@ -11,7 +11,7 @@ from strawberry import relay
 
 from tests.conftest import unique
 from tests.graphql import data, in_app, login
-from tests.merchants.market import credit_code, documents_for
+from tests.merchants.market import Grid, credit_code, documents_for
 from wuyou import events
 
 PROTOCOL = "graphql-transport-ws"
@@ -118,3 +118,15 @@ def example(client: TestClient, code: str) -> dict[str, Any]:
     body = data(client, "query($c: String!) { serviceType(code: $c) { exampleForm } }", {"c": code})
     form: dict[str, Any] = body["serviceType"]["exampleForm"]
     return form
+
+
+def car_moving_input(grid: Grid, plate: str, reason: str) -> dict[str, Any]:
+    """A PlaceOrderInput for car moving at the centre of ``grid``."""
+    return {
+        "serviceType": "car_moving",
+        "form": {"plate": plate, "reason": reason},
+        "location": {"lat": grid.lat, "lng": grid.lng},
+        "address": "测试小区",
+        "contactName": "钱七",
+        "contactPhone": "13812345678",
+    }

@@ -14,6 +14,7 @@ from tests.merchants.live import (
     PROTOCOL,
     REVIEW,
     approve_and_go_on_duty,
+    car_moving_input,
     example,
     merchant_db_id,
     next_message,
@@ -150,16 +151,7 @@ def test_other_merchants_see_nothing_of_an_order_and_cannot_take_it(client: Test
     order = data(
         client,
         PLACE,
-        {
-            "input": {
-                "serviceType": "car_moving",
-                "form": {"plate": "蒙L66666", "reason": "MY_SPACE"},
-                "location": {"lat": grid.lat, "lng": grid.lng},
-                "address": "测试小区",
-                "contactName": "钱七",
-                "contactPhone": "13812345678",
-            }
-        },
+        {"input": car_moving_input(grid, "蒙L66666", "MY_SPACE")},
         login(client, "demo-citizen"),
     )["placeOrder"]["order"]
     [offer] = data(client, "{ myOffers { id status } }", token=my_token)["myOffers"]
@@ -296,16 +288,7 @@ def test_when_one_provider_accepts_a_broadcast_the_others_hear_it_withdrawn(
         number = data(
             client,
             PLACE,
-            {
-                "input": {
-                    "serviceType": "car_moving",
-                    "form": {"plate": "蒙L12345", "reason": "FIRE_LANE"},
-                    "location": {"lat": grid.lat, "lng": grid.lng},
-                    "address": "测试小区",
-                    "contactName": "钱七",
-                    "contactPhone": "13812345678",
-                }
-            },
+            {"input": car_moving_input(grid, "蒙L12345", "FIRE_LANE")},
             login(client, "demo-citizen"),
         )["placeOrder"]["order"]["number"]
         offered = [next_message(ws)["offers"] for ws in (first, second)]
@@ -353,16 +336,7 @@ def test_suspension_stops_a_provider_and_nodes_respect_who_asks(client: TestClie
     number = data(
         client,
         PLACE,
-        {
-            "input": {
-                "serviceType": "car_moving",
-                "form": {"plate": "蒙L54321", "reason": "BLOCKING_ROAD"},
-                "location": {"lat": grid.lat, "lng": grid.lng},
-                "address": "测试小区",
-                "contactName": "钱七",
-                "contactPhone": "13812345678",
-            }
-        },
+        {"input": car_moving_input(grid, "蒙L54321", "BLOCKING_ROAD")},
         citizen,
     )["placeOrder"]["order"]["number"]
     [offer] = data(client, "{ myOffers { id } }", token=token)["myOffers"]
@@ -433,16 +407,7 @@ def test_a_subscription_ends_once_its_token_is_revoked(client: TestClient) -> No
         data(
             client,
             PLACE,
-            {
-                "input": {
-                    "serviceType": "car_moving",
-                    "form": {"plate": "蒙L12345", "reason": "FIRE_LANE"},
-                    "location": {"lat": grid.lat, "lng": grid.lng},
-                    "address": "测试小区",
-                    "contactName": "钱七",
-                    "contactPhone": "13812345678",
-                }
-            },
+            {"input": car_moving_input(grid, "蒙L12345", "FIRE_LANE")},
             login(client, "demo-citizen"),
         )
         message = ws.receive_json()
