@@ -63,18 +63,18 @@ def create_app(settings: Settings | None = None) -> Starlette:
             if settings.redis_url
             else events.InProcessBroadcaster()
         )
+        stop_sweeping = asyncio.Event()
         sweeping = (
-            asyncio.create_task(sweeper.run(settings.sweep_interval_ms / 1000))
+            asyncio.create_task(sweeper.run(settings.sweep_interval_ms / 1000, stop_sweeping))
             if settings.sweep_interval_ms
             else None
         )
         try:
             yield
         finally:
+            stop_sweeping.set()
             if sweeping is not None:
-                sweeping.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await sweeping
+                await sweeping  # lets a sweep under way finish its queries
             await events.broadcaster().close()
             events.install(previous)
             await db.disconnect()
