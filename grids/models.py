@@ -30,6 +30,8 @@ class GridType(StrEnum):
 class DepartmentLevel(StrEnum):
     CITY = "CITY"
     DISTRICT = "DISTRICT"
+    STREET = "STREET"
+    COMMUNITY = "COMMUNITY"
 
 
 class ChannelKind(StrEnum):
@@ -128,7 +130,7 @@ class GridAssignmentEvent(Model):
 
 
 class Department(Model):
-    """A government department or enterprise that handles tickets, at city or district level."""
+    """A body that handles tickets: a department, a street office or a community committee."""
 
     id = fields.IntField(primary_key=True)
     code = fields.CharField(max_length=CODE_MAX_LENGTH, unique=True)

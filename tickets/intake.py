@@ -23,10 +23,11 @@ from grids.areas import AreaRecord, area_at
 from grids.models import Channel, ChannelKind
 from plugins.identifiers import is_mobile, normalise_mobile
 from tickets.lifecycle import Action, TicketStatus
+from tickets.live import ticket_event
 from tickets.models import Category, Ticket, TicketEvent
 from tickets.records import TICKET_COLUMNS, TicketRecord, get_tickets_by_id
 from tickets.sla import TicketKind, Urgency
-from wuyou import clock
+from wuyou import clock, events
 from wuyou.errors import DomainError, ErrorCode, Problem
 from wuyou.numbers import next_number
 
@@ -95,7 +96,7 @@ async def create_ticket(request: TicketRequest, *, actor: Principal | None) -> T
     )
     now = clock.now()
     try:
-        async with in_transaction():
+        async with events.after_commit(), in_transaction():
             duplicate = await _likely_duplicate(phone, category, grid, now)
             ticket = await Ticket.create(
                 number=await next_number(NUMBER_PREFIX, now, issued_on=_tickets_numbered_on),
@@ -129,13 +130,15 @@ async def create_ticket(request: TicketRequest, *, actor: Principal | None) -> T
                 note=f"疑似重复：{duplicate}" if duplicate else "",
                 occurred_at=now,
             )
+            created = (await get_tickets_by_id([ticket.id]))[ticket.id]
+            await ticket_event(created, Action.RECEIVE, None)
     except IntegrityError:
         if request.idempotency_key:  # the same key, submitted concurrently: the first wins
             earlier = await _by_key(actor, request.idempotency_key, digest)
             if earlier is not None:
                 return earlier
         raise
-    return (await get_tickets_by_id([ticket.id]))[ticket.id]
+    return created
 
 
 def _text_problems(request: TicketRequest) -> list[Problem]:

@@ -113,6 +113,11 @@ class Ticket(Model):
         "tickets.Ticket", related_name="merged", null=True, on_delete=fields.RESTRICT
     )
     resolved_at_intake = fields.BooleanField(default=False)
+    # A grid event the grid worker settled where it was found (就地解决).
+    resolved_on_site = fields.BooleanField(default=False)
+    # Photos a grid worker took, as URLs.
+    photos: fields.JSONField[list[str]] = fields.JSONField(default=list)
+    urge_count = fields.SmallIntField(default=0)
     return_count = fields.SmallIntField(default=0)
     reopen_count = fields.SmallIntField(default=0)
     supervised = fields.BooleanField(default=False)
@@ -128,6 +133,12 @@ class Ticket(Model):
     reply_deadline = fields.DatetimeField(null=True)
     complete_deadline = fields.DatetimeField(null=True)
     revisit_deadline = fields.DatetimeField(null=True)
+    # The deadline that runs now (signing while dispatched, completion while in
+    # progress, the revisit once resolved), and when the sweeper must next look at the
+    # ticket: its yellow point, then the deadline itself. Both live in the row, so a
+    # restart loses no deadline.
+    due_at = fields.DatetimeField(null=True)
+    check_at = fields.DatetimeField(null=True, db_index=True)
     # What the sweeper last found: how late the ticket runs against its deadlines.
     warning = fields.CharEnumField(SlaWarning, max_length=8, default=SlaWarning.NONE)
     updated_at = fields.DatetimeField()
@@ -140,6 +151,7 @@ class Ticket(Model):
             ("department_id", "status"),
             ("citizen_phone", "received_at"),
             ("warning", "status"),
+            ("status", "due_at"),
         )
 
 

@@ -37,6 +37,9 @@ class TicketRecord:
     likely_duplicate_of_id: int | None
     merged_into_id: int | None
     resolved_at_intake: bool
+    resolved_on_site: bool
+    photos: list[str]
+    urge_count: int
     return_count: int
     reopen_count: int
     supervised: bool
@@ -52,6 +55,7 @@ class TicketRecord:
     reply_deadline: datetime | None
     complete_deadline: datetime | None
     revisit_deadline: datetime | None
+    due_at: datetime | None
     warning: SlaWarning
     updated_at: datetime
 

@@ -134,3 +134,32 @@ def warning(
     if now >= start + (deadline - start) * policy.warning_share:
         return SlaWarning.YELLOW
     return SlaWarning.NONE
+
+
+@dataclass(frozen=True, slots=True)
+class Watch:
+    """The deadline that runs now, how late the ticket is against it, and when the sweeper
+    must next look: at the yellow point, then at the deadline, then never."""
+
+    due_at: datetime | None
+    warning: SlaWarning
+    check_at: datetime | None
+
+
+UNWATCHED = Watch(due_at=None, warning=SlaWarning.NONE, check_at=None)
+
+
+def watch(
+    start: datetime, due: datetime | None, now: datetime, policy: SlaPolicy = SlaPolicy()
+) -> Watch:
+    """The :class:`Watch` of a deadline ``due`` whose time began at ``start``."""
+    if due is None:
+        return UNWATCHED
+    level = warning(start, due, now, policy)
+    if level is SlaWarning.NONE:
+        check_at: datetime | None = start + (due - start) * policy.warning_share
+    elif level is SlaWarning.YELLOW:
+        check_at = due
+    else:
+        check_at = None
+    return Watch(due_at=due, warning=level, check_at=check_at)

@@ -12,7 +12,6 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from tortoise.expressions import F
 from tortoise.transactions import in_transaction
 
 from accounts.models import Role
@@ -20,10 +19,19 @@ from accounts.service import Principal, require_role
 from grids.catalogue import departments_of, get_department
 from tickets.catalogue import working_calendar
 from tickets.lifecycle import Action, Satisfaction, TicketStatus, check, revisit_target
+from tickets.live import ticket_event
 from tickets.models import Category, Ticket, TicketEvent
 from tickets.records import TicketRecord, get_ticket, get_tickets_by_id
-from tickets.sla import Deadlines, SlaWarning, deadlines, return_deadline, revisit_deadline
-from wuyou import clock
+from tickets.sla import (
+    UNWATCHED,
+    Deadlines,
+    Watch,
+    deadlines,
+    return_deadline,
+    revisit_deadline,
+    watch,
+)
+from wuyou import clock, events
 from wuyou.errors import DomainError, ErrorCode, Forbidden
 
 REPLY_MAX_LENGTH = 5000
@@ -71,10 +79,30 @@ def _reply(text: str) -> str:
     return reply
 
 
-async def _move(
+def _watch(
+    ticket: TicketRecord, target: TicketStatus, changes: Mapping[str, Any], now: datetime
+) -> Watch:
+    """The deadline that runs once the ticket is in ``target``: signing while dispatched
+    or reopened, completion while in progress, the revisit once resolved."""
+
+    def value(name: str) -> Any:
+        return changes.get(name, getattr(ticket, name))
+
+    if target in (TicketStatus.DISPATCHED, TicketStatus.REOPENED):
+        return watch(value("dispatched_at") or now, value("sign_deadline"), now)
+    if target is TicketStatus.IN_PROGRESS:
+        # Completion runs from receipt, or from the revisit that reopened the ticket.
+        began = value("revisited_at") if value("reopen_count") else ticket.received_at
+        return watch(began or ticket.received_at, value("complete_deadline"), now)
+    if target is TicketStatus.RESOLVED:
+        return watch(value("resolved_at") or now, value("revisit_deadline"), now)
+    return UNWATCHED
+
+
+async def move(
     ticket: TicketRecord,
     action: Action,
-    actor: Principal,
+    actor: Principal | None,
     target: TicketStatus,
     changes: Mapping[str, Any],
     *,
@@ -82,10 +110,23 @@ async def _move(
     department_id: int | None = None,
     now: datetime,
 ) -> TicketRecord:
-    async with in_transaction():
-        moved = await Ticket.filter(id=ticket.id, status=ticket.status).update(
-            status=target, updated_at=now, **changes
-        )
+    """Apply one step: update the ticket if it is still in the status it was read in,
+    record the step in its history, keep its running deadline, and tell subscribers.
+
+    An ``actor`` of None is the platform itself (the sweeper). Raises INVALID_STATE when
+    another step moved the ticket first.
+    """
+    running = _watch(ticket, target, changes, now)
+    columns = {
+        **changes,
+        "status": target,
+        "updated_at": now,
+        "due_at": running.due_at,
+        "warning": running.warning,
+        "check_at": running.check_at,
+    }
+    async with events.after_commit(), in_transaction():
+        moved = await Ticket.filter(id=ticket.id, status=ticket.status).update(**columns)
         if not moved:
             raise DomainError(
                 ErrorCode.INVALID_STATE, "工单状态已被他人更新，请刷新后重试。", "number"
@@ -95,12 +136,14 @@ async def _move(
             action=action,
             from_status=ticket.status,
             to_status=target,
-            actor_id=actor.account_id,
+            actor_id=actor.account_id if actor else None,
             department_id=department_id,
             note=note[:2000],
             occurred_at=now,
         )
-    return (await get_tickets_by_id([ticket.id]))[ticket.id]
+        updated = (await get_tickets_by_id([ticket.id]))[ticket.id]
+        await ticket_event(updated, action, ticket.status, left_department_id=ticket.department_id)
+    return updated
 
 
 async def dispatch(
@@ -122,9 +165,8 @@ async def dispatch(
         "sign_deadline": due.sign,
         "reply_deadline": due.reply,
         "complete_deadline": due.complete,
-        "warning": SlaWarning.NONE,
     }
-    return await _move(
+    return await move(
         ticket,
         Action.DISPATCH,
         actor,
@@ -143,7 +185,7 @@ async def sign(*, number: str, actor: Principal | None) -> TicketRecord:
     target = check(Action.SIGN, ticket.status, actor.role)
     department_id = await _own_department(actor, ticket)
     now = clock.now()
-    return await _move(
+    return await move(
         ticket,
         Action.SIGN,
         actor,
@@ -167,7 +209,7 @@ async def resolve(*, number: str, reply: str, actor: Principal | None) -> Ticket
         "resolved_at": now,
         "revisit_deadline": revisit_deadline(now, await working_calendar()),
     }
-    return await _move(
+    return await move(
         ticket,
         Action.RESOLVE,
         actor,
@@ -192,7 +234,7 @@ async def resolve_at_intake(*, number: str, reply: str, actor: Principal | None)
         "resolved_at_intake": True,
         "revisit_deadline": revisit_deadline(now, await working_calendar()),
     }
-    return await _move(ticket, Action.RESOLVE_AT_INTAKE, actor, target, changes, note=text, now=now)
+    return await move(ticket, Action.RESOLVE_AT_INTAKE, actor, target, changes, note=text, now=now)
 
 
 async def revisit(
@@ -210,19 +252,19 @@ async def revisit(
     if target is TicketStatus.CLOSED:
         changes["closed_at"] = now
     elif ticket.department_id is None:  # answered at intake: the agents dispatch it now
-        changes["reopen_count"] = F("reopen_count") + 1
+        changes["reopen_count"] = ticket.reopen_count + 1
     else:
         due = await _deadlines(ticket, received_at=now, dispatched_at=now)
         changes.update(
-            reopen_count=F("reopen_count") + 1,
+            reopen_count=ticket.reopen_count + 1,
+            dispatched_at=now,
             signed_at=None,
             resolved_at=None,
             sign_deadline=due.sign,
             reply_deadline=due.reply,
             complete_deadline=due.complete,
-            warning=SlaWarning.NONE,
         )
-    return await _move(
+    return await move(
         ticket,
         Action.REVISIT,
         actor,
@@ -260,12 +302,11 @@ async def return_ticket(*, number: str, reason: str, actor: Principal | None) ->
         raise DomainError(ErrorCode.TOO_LATE, "已超过退单期限（派单后 2 个工作日）。", "number")
     changes = {
         "department_id": None,
-        "return_count": F("return_count") + 1,
+        "return_count": ticket.return_count + 1,
         "sign_deadline": None,
         "signed_at": None,
-        "warning": SlaWarning.NONE,
     }
-    return await _move(
+    return await move(
         ticket,
         Action.RETURN,
         actor,
@@ -300,7 +341,7 @@ async def transfer(
         "signed_at": None,
         "sign_deadline": min(sign_by, ticket.complete_deadline or sign_by),
     }
-    return await _move(
+    return await move(
         ticket,
         Action.TRANSFER,
         actor,
