@@ -9,6 +9,7 @@ documentation and the tests read the same rules::
         └─dispatch→ DISPATCHED ─sign→ IN_PROGRESS ─resolve→ ┘
                        │  └─return→ RETURNED ─dispatch→ DISPATCHED
                        └─transfer→ DISPATCHED (another department; it consents by signing)
+    RECEIVED, DISPATCHED (a grid event) ─resolveOnSite→ CLOSED
     any open status ─merge→ MERGED (follows its master ticket and closes with it)
 
 Urging, supervising, notes and extensions change no status and are allowed while a
@@ -38,6 +39,7 @@ class TicketStatus(StrEnum):
 class Action(StrEnum):
     RECEIVE = "RECEIVE"
     RESOLVE_AT_INTAKE = "RESOLVE_AT_INTAKE"
+    RESOLVE_ON_SITE = "RESOLVE_ON_SITE"
     DISPATCH = "DISPATCH"
     SIGN = "SIGN"
     RETURN = "RETURN"
@@ -93,6 +95,13 @@ TRANSITIONS: dict[Action, Transition] = {
     Action.RECEIVE: Transition(frozenset(), TicketStatus.RECEIVED, _AGENTS | {Role.CITIZEN}),
     Action.RESOLVE_AT_INTAKE: Transition(
         frozenset({TicketStatus.RECEIVED}), TicketStatus.RESOLVED, _AGENTS
+    ),
+    # A grid worker settles the event they reported where it was found (就地解决), before
+    # the body it was routed to has signed for it.
+    Action.RESOLVE_ON_SITE: Transition(
+        frozenset({TicketStatus.RECEIVED, TicketStatus.DISPATCHED}),
+        TicketStatus.CLOSED,
+        frozenset({Role.GRID_WORKER}),
     ),
     # A reopened ticket answered at intake has no department yet: the agents dispatch it.
     Action.DISPATCH: Transition(

@@ -6,16 +6,10 @@ from datetime import timedelta
 
 import pytest
 
-from accounts.models import Account, Role
-from accounts.service import Principal
-from grids.models import Area, AreaLevel
-from grids.staff import create_account_with_placement
-from tests.conftest import unique
+from tests.tickets.desk import new_ticket, principal, staff_of
 from tickets import workflow
-from tickets.intake import TicketRequest, create_ticket
 from tickets.lifecycle import Satisfaction, TicketStatus
 from tickets.models import TicketEvent
-from tickets.records import TicketRecord
 from tickets.sla import TicketKind
 from wuyou import clock
 from wuyou.clock import ManualClock
@@ -24,47 +18,10 @@ from wuyou.errors import DomainError, ErrorCode, Forbidden
 pytestmark = pytest.mark.usefixtures("connected")
 
 
-async def _principal(username: str) -> Principal:
-    account = await Account.get(username=username)
-    return Principal(account.id, account.username, account.role)
-
-
-async def _staff_of(department_code: str) -> Principal:
-    record = await create_account_with_placement(
-        username=unique("dept"),
-        role=Role.DEPARTMENT,
-        display_name="部门办理人",
-        password=None,
-        phone=None,
-        actor=await _principal("demo-admin"),
-        department_code=department_code,
-    )
-    return Principal(record.id, record.username, Role.DEPARTMENT)
-
-
-async def _ticket(kind: TicketKind = TicketKind.COMPLAINT) -> TicketRecord:
-    grid = await Area.filter(level=AreaLevel.GRID).order_by("-code").first()
-    assert grid is not None
-    return await create_ticket(
-        TicketRequest(
-            channel="HL-12345",
-            kind=kind,
-            title="楼下饭店油烟扰民",
-            content="楼下饭店油烟直排，窗户都不敢开。",
-            category="ENVIRONMENT.AIR.CATERING_FUMES",
-            citizen_name="吴十",
-            citizen_phone="13612345678",
-            lat=grid.centroid_lat,
-            lng=grid.centroid_lng,
-        ),
-        actor=await _principal("demo-agent"),
-    )
-
-
 async def test_the_ordinary_path_to_a_closed_ticket() -> None:
-    agent = await _principal("demo-agent")
-    staff = await _staff_of("150300-CG")
-    ticket = await _ticket()
+    agent = await principal("demo-agent")
+    staff = await staff_of("150300-CG")
+    ticket = await new_ticket()
     dispatched = await workflow.dispatch(
         number=ticket.number, department_code="150300-CG", actor=agent
     )
@@ -90,8 +47,8 @@ async def test_the_ordinary_path_to_a_closed_ticket() -> None:
 
 
 async def test_an_unsatisfied_citizen_reopens_the_ticket_to_the_same_department() -> None:
-    agent, staff = await _principal("demo-agent"), await _staff_of("150300-CG")
-    ticket = await _ticket()
+    agent, staff = await principal("demo-agent"), await staff_of("150300-CG")
+    ticket = await new_ticket()
     await workflow.dispatch(number=ticket.number, department_code="150300-CG", actor=agent)
     await workflow.sign(number=ticket.number, actor=staff)
     await workflow.resolve(number=ticket.number, reply="已处理。", actor=staff)
@@ -105,12 +62,12 @@ async def test_an_unsatisfied_citizen_reopens_the_ticket_to_the_same_department(
 
 
 async def test_only_the_department_holding_the_ticket_signs_and_only_once() -> None:
-    agent = await _principal("demo-agent")
-    ticket = await _ticket()
+    agent = await principal("demo-agent")
+    ticket = await new_ticket()
     await workflow.dispatch(number=ticket.number, department_code="150300-CG", actor=agent)
     with pytest.raises(Forbidden):
-        await workflow.sign(number=ticket.number, actor=await _staff_of("150300-ZJ"))
-    staff = await _staff_of("150300-CG")
+        await workflow.sign(number=ticket.number, actor=await staff_of("150300-ZJ"))
+    staff = await staff_of("150300-CG")
     await workflow.sign(number=ticket.number, actor=staff)
     with pytest.raises(DomainError) as twice:
         await workflow.sign(number=ticket.number, actor=staff)
@@ -118,8 +75,8 @@ async def test_only_the_department_holding_the_ticket_signs_and_only_once() -> N
 
 
 async def test_answered_at_first_contact() -> None:
-    agent = await _principal("demo-agent")
-    ticket = await _ticket(TicketKind.CONSULTATION)
+    agent = await principal("demo-agent")
+    ticket = await new_ticket(TicketKind.CONSULTATION)
     with pytest.raises(DomainError) as empty:
         await workflow.resolve_at_intake(number=ticket.number, reply=" ", actor=agent)
     assert (empty.value.field, empty.value.code) == ("reply", ErrorCode.REQUIRED)
@@ -138,9 +95,9 @@ async def test_answered_at_first_contact() -> None:
 
 
 async def test_a_department_returns_once_then_needs_a_supervisor() -> None:
-    agent, admin = await _principal("demo-agent"), await _principal("demo-admin")
-    staff = await _staff_of("150300-CG")
-    ticket = await _ticket()
+    agent, admin = await principal("demo-agent"), await principal("demo-admin")
+    staff = await staff_of("150300-CG")
+    ticket = await new_ticket()
     await workflow.dispatch(number=ticket.number, department_code="150300-CG", actor=agent)
     with pytest.raises(DomainError) as no_reason:
         await workflow.return_ticket(number=ticket.number, reason="", actor=staff)
@@ -161,8 +118,8 @@ async def test_a_department_returns_once_then_needs_a_supervisor() -> None:
 
 
 async def test_returning_is_refused_after_two_working_days() -> None:
-    agent, staff = await _principal("demo-agent"), await _staff_of("150300-CG")
-    ticket = await _ticket()
+    agent, staff = await principal("demo-agent"), await staff_of("150300-CG")
+    ticket = await new_ticket()
     await workflow.dispatch(number=ticket.number, department_code="150300-CG", actor=agent)
     later = ManualClock(clock.now() + timedelta(days=7))
     previous = clock.install(later)
@@ -175,9 +132,9 @@ async def test_returning_is_refused_after_two_working_days() -> None:
 
 
 async def test_a_transfer_goes_to_the_other_department_which_consents_by_signing() -> None:
-    agent = await _principal("demo-agent")
-    first, second = await _staff_of("150300-CG"), await _staff_of("150300-HJ")
-    ticket = await _ticket()
+    agent = await principal("demo-agent")
+    first, second = await staff_of("150300-CG"), await staff_of("150300-HJ")
+    ticket = await new_ticket()
     dispatched = await workflow.dispatch(
         number=ticket.number, department_code="150300-CG", actor=agent
     )
