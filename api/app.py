@@ -1,5 +1,5 @@
 """The ASGI application: /graphql, /healthz, and the lifespan that opens and closes
-the database and the broadcaster."""
+the database and the broadcaster and runs the background sweep."""
 
 from __future__ import annotations
 
@@ -17,11 +17,10 @@ from starlette.routing import Route, WebSocketRoute
 
 from accounts.service import LoginPolicy
 from accounts.tokens import TokenIssuer
-from api import db, logs
+from api import db, logs, sweeper
 from api.graphql_view import WuyouGraphQL
 from api.middleware import BodySizeLimitMiddleware, RequestIdMiddleware
 from api.settings import Settings
-from merchants import sweeper
 from schema import Limits, build_schema
 from schema.context import Services
 from wuyou import __version__, events

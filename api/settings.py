@@ -40,7 +40,7 @@ class Settings:
     max_body_bytes: int = 1_000_000
     login_max_failures: int = 5
     login_lockout_seconds: int = 900
-    # How often each worker sweeps for expired offers; 0 turns the sweeper off.
+    # How often each worker sweeps for expired offers and ticket deadlines; 0 turns it off.
     sweep_interval_ms: int = 1000
     # Redis for live events across workers; None keeps them within this process.
     redis_url: str | None = None

@@ -49,17 +49,21 @@ def _channel(row: Mapping[str, Any]) -> ChannelRecord:
     return ChannelRecord(**{c: row[c] for c in _CHANNEL_COLUMNS})
 
 
+_LEVEL_RANK = {level: rank for rank, level in enumerate(DepartmentLevel)}
+
+
 async def list_departments(
     *, level: DepartmentLevel | None = None, area_id: int | None = None
 ) -> list[DepartmentRecord]:
-    """Active departments, city level first, in catalogue order."""
+    """Active bodies, from the city's down to the communities', in catalogue order."""
     query = Department.filter(is_active=True)
     if level is not None:
         query = query.filter(level=level)
     if area_id is not None:
         query = query.filter(area_id=area_id)
-    rows = await query.order_by("level", "sort_order", "code").values(*_DEPARTMENT_COLUMNS)
-    return [_department(r) for r in rows]
+    rows = await query.order_by("sort_order", "code").values(*_DEPARTMENT_COLUMNS)
+    records = [_department(r) for r in rows]
+    return sorted(records, key=lambda d: _LEVEL_RANK[d.level])  # stable: keeps the order
 
 
 async def get_departments_by_id(ids: Iterable[int]) -> dict[int, DepartmentRecord]:
@@ -86,6 +90,15 @@ async def list_channels(*, kind: ChannelKind | None = None) -> list[ChannelRecor
         query = query.filter(kind=kind)
     rows = await query.order_by("sort_order", "code").values(*_CHANNEL_COLUMNS)
     return [_channel(r) for r in rows]
+
+
+async def get_channels_by_id(ids: Iterable[int]) -> dict[int, ChannelRecord]:
+    """Channels by id (inactive ones too: old tickets keep theirs); unknown ids are absent."""
+    wanted = list(set(ids))
+    if not wanted:
+        return {}
+    rows = await Channel.filter(id__in=wanted).values(*_CHANNEL_COLUMNS)
+    return {r["id"]: _channel(r) for r in rows}
 
 
 async def departments_of(account_ids: Iterable[int]) -> dict[int, DepartmentRecord]:

@@ -24,15 +24,28 @@ from strawberry.types import ExecutionContext
 from schema.accounts import AccountMutations, AccountQueries
 from schema.errors import MaskUnexpectedErrors, log_unexpected
 from schema.grids import GridMutations, GridQueries, GridSubscriptions
+from schema.hotline_stats import HotlineStatsQueries
 from schema.merchants import MerchantMutations, MerchantQueries
 from schema.orders import OrderMutations, OrderQueries, OrderSubscriptions
 from schema.services import ServiceQueries
+from schema.ticket_admin import TicketCatalogueMutations, TicketCatalogueQueries
+from schema.ticket_mutations import TicketMutations
+from schema.tickets import TicketQueries, TicketSubscriptions
 
 SDL_PATH = Path(__file__).with_name("schema.graphql")
 
 
 @strawberry.type(description="Everything a client can read.")
-class Query(AccountQueries, GridQueries, ServiceQueries, MerchantQueries, OrderQueries):
+class Query(
+    AccountQueries,
+    GridQueries,
+    ServiceQueries,
+    MerchantQueries,
+    OrderQueries,
+    TicketQueries,
+    TicketCatalogueQueries,
+    HotlineStatsQueries,
+):
     @strawberry.field(description="Any object by its global id; null when there is none.")
     async def node(self, info: strawberry.Info, id: relay.GlobalID) -> relay.Node | None:
         try:
@@ -42,12 +55,19 @@ class Query(AccountQueries, GridQueries, ServiceQueries, MerchantQueries, OrderQ
 
 
 @strawberry.type(description="Everything a client can change.")
-class Mutation(AccountMutations, GridMutations, MerchantMutations, OrderMutations):
+class Mutation(
+    AccountMutations,
+    GridMutations,
+    MerchantMutations,
+    OrderMutations,
+    TicketMutations,
+    TicketCatalogueMutations,
+):
     pass
 
 
 @strawberry.type(description="Live updates, over graphql-transport-ws on /graphql.")
-class Subscription(GridSubscriptions, OrderSubscriptions):
+class Subscription(GridSubscriptions, OrderSubscriptions, TicketSubscriptions):
     pass
 
 

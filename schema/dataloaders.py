@@ -9,7 +9,13 @@ from strawberry.dataloader import DataLoader
 
 from accounts.service import AccountRecord, get_accounts
 from grids.areas import AreaRecord, children_of, get_areas_by_code, get_areas_by_id, get_boundaries
-from grids.catalogue import DepartmentRecord, departments_of, get_departments_by_id
+from grids.catalogue import (
+    ChannelRecord,
+    DepartmentRecord,
+    departments_of,
+    get_channels_by_id,
+    get_departments_by_id,
+)
 from grids.workers import GridWorkerRecord, grid_of_workers, workers_in_grids, workers_within
 from merchants.providers import (
     MerchantRecord,
@@ -26,6 +32,19 @@ from merchants.records import (
     history_of,
     offers_of_orders,
 )
+from tickets.categories import (
+    CategoryRecord,
+    get_categories_by_code,
+    get_categories_by_id,
+)
+from tickets.categories import (
+    children_of as category_children_of,
+)
+from tickets.extensions import ExtensionRecord, extensions_of, get_extensions_by_id
+from tickets.history import TicketEventRecord
+from tickets.history import history_of as ticket_history_of
+from tickets.merging import merged_into
+from tickets.records import TicketRecord, get_tickets_by_id
 
 K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")
@@ -90,4 +109,29 @@ class Loaders:
         )
         self.order_offers: DataLoader[int, list[OfferRecord]] = _lists(
             offers_of_orders, cache=cache
+        )
+        self.channel_by_id: DataLoader[int, ChannelRecord | None] = _by_key(
+            get_channels_by_id, cache=cache
+        )
+        self.ticket_by_id: DataLoader[int, TicketRecord | None] = _by_key(
+            get_tickets_by_id, cache=cache
+        )
+        self.ticket_history: DataLoader[int, list[TicketEventRecord]] = _lists(
+            ticket_history_of, cache=cache
+        )
+        self.merged_tickets: DataLoader[int, list[TicketRecord]] = _lists(merged_into, cache=cache)
+        self.ticket_extensions: DataLoader[int, list[ExtensionRecord]] = _lists(
+            extensions_of, cache=cache
+        )
+        self.extension_by_id: DataLoader[int, ExtensionRecord | None] = _by_key(
+            get_extensions_by_id, cache=cache
+        )
+        self.category_by_id: DataLoader[int, CategoryRecord | None] = _by_key(
+            get_categories_by_id, cache=cache
+        )
+        self.category_by_code: DataLoader[str, CategoryRecord | None] = _by_key(
+            get_categories_by_code, cache=cache
+        )
+        self.category_children: DataLoader[int, list[CategoryRecord]] = _lists(
+            category_children_of, cache=cache
         )

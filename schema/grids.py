@@ -29,7 +29,11 @@ strawberry.enum(
     AreaLevel, description="The five levels: city, district, street/town, community/village, grid."
 )
 strawberry.enum(GridType, description="Community grid, rural grid, or dedicated grid.")
-strawberry.enum(DepartmentLevel, description="Whether a department serves the city or a district.")
+strawberry.enum(
+    DepartmentLevel,
+    description="Which level a body serves: the city, a district, a street or town "
+    "(街道办、镇政府), or a community or village (居委会、村委会).",
+)
 strawberry.enum(ChannelKind, description="How a request reached the platform.")
 
 Info = strawberry.Info[Context, None]
@@ -148,7 +152,10 @@ class Area(relay.Node):
         return [GridWorker.of(r, full_phone=full) for r in records]
 
 
-@strawberry.type(description="A department or enterprise that handles tickets.")
+@strawberry.type(
+    description="A body that handles tickets: a department or enterprise, a street office or a "
+    "community committee."
+)
 class Department(relay.Node):
     code: str
     name: str

@@ -52,6 +52,7 @@ class TicketRequest:
     lat: float | None = None
     lng: float | None = None
     address: str = ""
+    photos: tuple[str, ...] = ()
     idempotency_key: str | None = None
 
     def digest(self) -> str:
@@ -62,7 +63,7 @@ class TicketRequest:
 
 async def create_ticket(request: TicketRequest, *, actor: Principal | None) -> TicketRecord:
     """Record a ticket as RECEIVED. Raises :class:`DomainError` listing every problem."""
-    actor = require_role(actor, Role.AGENT, Role.ADMIN, Role.CITIZEN)
+    actor = require_role(actor, Role.AGENT, Role.ADMIN, Role.CITIZEN, Role.GRID_WORKER)
     digest = request.digest()
     if request.idempotency_key:
         earlier = await _by_key(actor, request.idempotency_key, digest)
@@ -74,6 +75,8 @@ async def create_ticket(request: TicketRequest, *, actor: Principal | None) -> T
         problems.append(Problem("channel", ErrorCode.NOT_FOUND, "没有这个受理渠道。"))
     elif actor.role is Role.CITIZEN and channel.kind is not ChannelKind.ONLINE:
         problems.append(Problem("channel", ErrorCode.INVALID, "市民只能通过网上渠道提交诉求。"))
+    elif actor.role is Role.GRID_WORKER and channel.kind is not ChannelKind.GRID:
+        problems.append(Problem("channel", ErrorCode.INVALID, "网格员只能通过网格渠道上报。"))
     category = None
     if request.category is not None:
         category = await Category.get_or_none(code=request.category[:96], is_active=True)
@@ -113,6 +116,7 @@ async def create_ticket(request: TicketRequest, *, actor: Principal | None) -> T
                 lat=request.lat,
                 lng=request.lng,
                 address=request.address.strip(),
+                photos=list(request.photos),
                 grid_id=grid.id if grid else None,
                 area_path=grid.path if grid else "",
                 created_by_id=actor.account_id,

@@ -52,6 +52,7 @@ class Action(StrEnum):
     DECIDE_EXTENSION = "DECIDE_EXTENSION"
     MERGE = "MERGE"
     ADD_NOTE = "ADD_NOTE"
+    WARN = "WARN"
 
 
 class Satisfaction(StrEnum):
@@ -92,7 +93,9 @@ class Transition:
 
 TRANSITIONS: dict[Action, Transition] = {
     # Intake creates a ticket: no status leads to it, and check() refuses it on any ticket.
-    Action.RECEIVE: Transition(frozenset(), TicketStatus.RECEIVED, _AGENTS | {Role.CITIZEN}),
+    Action.RECEIVE: Transition(
+        frozenset(), TicketStatus.RECEIVED, _AGENTS | {Role.CITIZEN, Role.GRID_WORKER}
+    ),
     Action.RESOLVE_AT_INTAKE: Transition(
         frozenset({TicketStatus.RECEIVED}), TicketStatus.RESOLVED, _AGENTS
     ),
@@ -134,6 +137,9 @@ TRANSITIONS: dict[Action, Transition] = {
     Action.REQUEST_EXTENSION: Transition(frozenset({TicketStatus.IN_PROGRESS}), None, _DEPARTMENTS),
     Action.DECIDE_EXTENSION: Transition(frozenset({TicketStatus.IN_PROGRESS}), None, _AGENTS),
     Action.MERGE: Transition(OPEN, TicketStatus.MERGED, _AGENTS),
+    # The sweeper's deadline warning (YELLOW, RED): the platform's alone, announced live to
+    # subscribers and kept on the ticket, not recorded in its history.
+    Action.WARN: Transition(OPEN | {TicketStatus.RESOLVED}, None, frozenset()),
     Action.ADD_NOTE: Transition(
         OPEN | {TicketStatus.RESOLVED}, None, _AGENTS | _DEPARTMENTS | {Role.GRID_WORKER}
     ),

@@ -2,7 +2,8 @@
 
 Agents follow every ticket (``tickets``); a department follows its queue
 (``department:{id}``), which hears of a ticket both when it arrives and when it leaves
-(returned, transferred away). Every publish happens inside ``events.after_commit()``.
+(returned, transferred away); anyone who may see a ticket can follow it
+(``ticket:{number}``). Every publish happens inside ``events.after_commit()``.
 """
 
 from __future__ import annotations
@@ -14,6 +15,11 @@ from wuyou import events
 #: Every ticket's changes: the agents' board.
 ALL_TICKETS_TOPIC = "tickets"
 TICKET_UPDATED = "TICKET_UPDATED"
+
+
+def ticket_topic(number: str) -> str:
+    """The topic of one ticket's changes."""
+    return f"ticket:{number}"
 
 
 def department_topic(department_id: int) -> str:
@@ -36,6 +42,7 @@ async def ticket_event(
         "action": action.value,
     }
     await events.publish(ALL_TICKETS_TOPIC, TICKET_UPDATED, **payload)
+    await events.publish(ticket_topic(ticket.number), TICKET_UPDATED, **payload)
     departments = {ticket.department_id, left_department_id} - {None}
     for department_id in sorted(d for d in departments if d is not None):
         await events.publish(department_topic(department_id), TICKET_UPDATED, **payload)

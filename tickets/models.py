@@ -51,8 +51,8 @@ class Category(Model):
         "tickets.Category", related_name="children", null=True, on_delete=fields.RESTRICT
     )
     level = fields.SmallIntField()
-    # The key of the responsible department (CG, ZJ ...): the district's department with
-    # that key in the ticket's district if there is one, else the city's.
+    # The key of the responsible body (CG, ZJ, SQ ...): the body with that key nearest the
+    # ticket's location along its area path (community, street, district, then city).
     department_key = fields.CharField(max_length=16, null=True)
     dimension = fields.CharEnumField(SafetyDimension, max_length=24, null=True)
     reply_days = fields.SmallIntField(null=True)
@@ -152,6 +152,7 @@ class Ticket(Model):
             ("citizen_phone", "received_at"),
             ("warning", "status"),
             ("status", "due_at"),
+            ("received_at", "id"),
         )
 
 
@@ -176,6 +177,8 @@ class TicketEvent(Model):
 
     class Meta:
         table = "ticket_event"
+        # A body sees the tickets ever dispatched or transferred to it.
+        indexes = (("department_id", "action"),)
 
 
 class ExtensionRequest(Model):

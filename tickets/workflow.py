@@ -23,9 +23,7 @@ from tickets.live import ticket_event
 from tickets.models import Category, Ticket, TicketEvent
 from tickets.records import TicketRecord, get_ticket, get_tickets_by_id
 from tickets.sla import (
-    UNWATCHED,
     Deadlines,
-    Watch,
     deadlines,
     return_deadline,
     revisit_deadline,
@@ -79,24 +77,25 @@ def _reply(text: str) -> str:
     return reply
 
 
-def _watch(
-    ticket: TicketRecord, target: TicketStatus, changes: Mapping[str, Any], now: datetime
-) -> Watch:
-    """The deadline that runs once the ticket is in ``target``: signing while dispatched
-    or reopened, completion while in progress, the revisit once resolved."""
+def running_deadline(
+    ticket: TicketRecord, status: TicketStatus, changes: Mapping[str, Any], now: datetime
+) -> tuple[datetime, datetime | None]:
+    """When the deadline that runs once the ticket is in ``status`` began, and that
+    deadline (None: none runs): signing while dispatched or reopened, completion while in
+    progress, the revisit once resolved. ``changes`` are the columns a step is about to set."""
 
     def value(name: str) -> Any:
         return changes.get(name, getattr(ticket, name))
 
-    if target in (TicketStatus.DISPATCHED, TicketStatus.REOPENED):
-        return watch(value("dispatched_at") or now, value("sign_deadline"), now)
-    if target is TicketStatus.IN_PROGRESS:
+    if status in (TicketStatus.DISPATCHED, TicketStatus.REOPENED):
+        return value("dispatched_at") or now, value("sign_deadline")
+    if status is TicketStatus.IN_PROGRESS:
         # Completion runs from receipt, or from the revisit that reopened the ticket.
         began = value("revisited_at") if value("reopen_count") else ticket.received_at
-        return watch(began or ticket.received_at, value("complete_deadline"), now)
-    if target is TicketStatus.RESOLVED:
-        return watch(value("resolved_at") or now, value("revisit_deadline"), now)
-    return UNWATCHED
+        return began or ticket.received_at, value("complete_deadline")
+    if status is TicketStatus.RESOLVED:
+        return value("resolved_at") or now, value("revisit_deadline")
+    return now, None
 
 
 async def move(
@@ -116,7 +115,7 @@ async def move(
     An ``actor`` of None is the platform itself (the sweeper). Raises INVALID_STATE when
     another step moved the ticket first.
     """
-    running = _watch(ticket, target, changes, now)
+    running = watch(*running_deadline(ticket, target, changes, now), now)
     columns = {
         **changes,
         "status": target,
@@ -143,7 +142,27 @@ async def move(
         )
         updated = (await get_tickets_by_id([ticket.id]))[ticket.id]
         await ticket_event(updated, action, ticket.status, left_department_id=ticket.department_id)
+        if target is TicketStatus.CLOSED:
+            from tickets.merging import close_followers  # merging builds on this module
+
+            await close_followers(updated, action, actor, now=now)
     return updated
+
+
+async def dispatch_changes(
+    ticket: TicketRecord, department_id: int, now: datetime
+) -> dict[str, Any]:
+    """The columns dispatching ``ticket`` to a department at ``now`` sets: the department
+    and the deadlines that start (signing from now, reply and completion from receipt)."""
+    due = await _deadlines(ticket, received_at=ticket.received_at, dispatched_at=now)
+    return {
+        "department_id": department_id,
+        "dispatched_at": now,
+        "signed_at": None,
+        "sign_deadline": due.sign,
+        "reply_deadline": due.reply,
+        "complete_deadline": due.complete,
+    }
 
 
 async def dispatch(
@@ -157,21 +176,12 @@ async def dispatch(
     if department is None:
         raise DomainError(ErrorCode.NOT_FOUND, "没有这个部门。", "departmentCode")
     now = clock.now()
-    due = await _deadlines(ticket, received_at=ticket.received_at, dispatched_at=now)
-    changes = {
-        "department_id": department.id,
-        "dispatched_at": now,
-        "signed_at": None,
-        "sign_deadline": due.sign,
-        "reply_deadline": due.reply,
-        "complete_deadline": due.complete,
-    }
     return await move(
         ticket,
         Action.DISPATCH,
         actor,
         target,
-        changes,
+        await dispatch_changes(ticket, department.id, now),
         note=note,
         department_id=department.id,
         now=now,

@@ -1,9 +1,12 @@
 """The demo city's departments and intake channels.
 
 City departments (area = the city) come first, then for each district the departments
-that exist at district level. Channels: the 41 hotlines merged into 12345, its 22 online
-channels, the grid workers' app and the walk-in counters, each hotline tied to the
-department whose line it was.
+that exist at district level, then the bodies of the grassroots: each street's office
+(街道办事处) or town's government (镇人民政府), key ``JD``, and each community's residents'
+committee (社区居民委员会) or village's villagers' committee (村民委员会), key ``SQ``.
+
+Channels: the 41 hotlines merged into 12345, its 22 online channels, the grid workers'
+app and the walk-in counters, each hotline tied to the department whose line it was.
 """
 
 from __future__ import annotations
@@ -12,7 +15,8 @@ import zlib
 from dataclasses import dataclass
 
 from grids.demo.places import CITY_CODE, DISTRICTS
-from grids.models import ChannelKind, DepartmentLevel
+from grids.demo.plan import AreaPlan, plan_city
+from grids.models import AreaLevel, ChannelKind, DepartmentLevel
 
 #: What the merged lines and online channels add up to (Wuhai's published figures).
 HOTLINE_COUNT = 41
@@ -37,7 +41,7 @@ class DepartmentSpec:
     def duty_phone(self) -> str:
         """A stable, plausible Wuhai landline."""
         digits = zlib.crc32(self.code.encode()) % 1_000_000
-        return f"0473-{_EXCHANGE[self.area_code]}{digits:06d}"
+        return f"0473-{_EXCHANGE[self.area_code[:6]]}{digits:06d}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,12 +121,40 @@ _DISTRICT_DEPARTMENTS: tuple[tuple[str, str, str], ...] = (
 )
 
 
+#: The keys of the grassroots bodies: a street's or town's, a community's or village's.
+STREET_KEY = "JD"
+COMMUNITY_KEY = "SQ"
+
+
 def _city(key: str) -> str:
     return f"{CITY_CODE}-{key}"
 
 
+def _grassroots(area: AreaPlan, order: int) -> DepartmentSpec:
+    """The body of a street or town, or of a community or village."""
+    if area.level is AreaLevel.STREET:
+        town = area.name.endswith("镇")
+        name, short = (
+            (f"{area.name}人民政府", f"{area.name}政府")
+            if town
+            else (f"{area.name}办事处", f"{area.name}办")
+        )
+        return DepartmentSpec(
+            f"{area.code}-{STREET_KEY}", name, short, DepartmentLevel.STREET, area.code, order
+        )
+    name, short = (
+        (f"{area.name}村民委员会", f"{area.name}委会")
+        if area.is_village
+        else (f"{area.name}居民委员会", f"{area.name}居委会")
+    )
+    return DepartmentSpec(
+        f"{area.code}-{COMMUNITY_KEY}", name, short, DepartmentLevel.COMMUNITY, area.code, order
+    )
+
+
 def departments() -> list[DepartmentSpec]:
-    """Every demo department: the city's, then each district's, in display order."""
+    """Every demo department: the city's, each district's, then each street's and each
+    community's body, in display order."""
     specs = [
         DepartmentSpec(_city(key), name, short, DepartmentLevel.CITY, CITY_CODE, order)
         for order, (key, name, short) in enumerate(_CITY_DEPARTMENTS, start=1)
@@ -138,6 +170,11 @@ def departments() -> list[DepartmentSpec]:
                 order,
             )
             for order, (key, name, short) in enumerate(_DISTRICT_DEPARTMENTS, start=1)
+        ]
+    plan = plan_city()
+    for level in (AreaLevel.STREET, AreaLevel.COMMUNITY):
+        specs += [
+            _grassroots(area, order) for order, area in enumerate(plan.by_level(level), start=1)
         ]
     return specs
 

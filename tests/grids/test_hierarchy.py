@@ -126,7 +126,7 @@ def test_catalogues(client: TestClient) -> None:
     names = "".join(d["name"] for d in departments)
     for needed in ("公安", "民政", "城市管理", "信访", "市场监督", "卫生健康", "应急管理", "政法"):
         assert needed in names, needed
-    assert {d["level"] for d in departments} == {"CITY", "DISTRICT"}
+    assert {d["level"] for d in departments} == {"CITY", "DISTRICT", "STREET", "COMMUNITY"}
     district = data(
         client, '{ departments(level: DISTRICT, areaCode: "150302") { area { code } } }'
     )

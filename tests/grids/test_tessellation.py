@@ -27,7 +27,7 @@ from grids.demo import (
     HOTLINE_COUNT,
     ONLINE_COUNT,
 )
-from grids.demo.catalogue import CHANNELS, departments
+from grids.demo.catalogue import CHANNELS, COMMUNITY_KEY, STREET_KEY, departments
 from grids.demo.people import grid_workers
 from grids.demo.plan import AreaPlan, CityPlan, apportion, chinese_number, plan_city
 from grids.demo.tessellation import tessellate
@@ -193,7 +193,9 @@ def test_departments() -> None:
     assert len(codes) == len(set(codes))
     assert len({spec.duty_phone for spec in specs}) == len(specs)
     for spec in specs:
-        assert re.match(r"^15030[0234]-[A-Z]+$", spec.code)
+        # The city's or a district's code, or a street's (9 digits) or community's (12).
+        assert re.match(r"^15030[0234](?:[0-9]{3}){0,2}-[A-Z]+$", spec.code)
+        assert spec.code.startswith(f"{spec.area_code}-")
         assert len(spec.name) <= 64 and 0 < len(spec.short_name) <= 16
         assert re.match(r"^0473-\d{7}$", spec.duty_phone) and PHONE_PATTERN.match(spec.duty_phone)
         assert (spec.level is DepartmentLevel.CITY) == (spec.area_code == CITY_CODE)
@@ -214,6 +216,28 @@ def test_departments() -> None:
     )
     assert set(per_district) == {"150302", "150303", "150304"}
     assert len(set(per_district.values())) == 1
+    # Every street and town has its office or government, every community and village
+    # its committee: 20 + 83 bodies besides the 87 city and district departments.
+    plan = plan_city()
+    for level, key, body in (
+        (AreaLevel.STREET, STREET_KEY, DepartmentLevel.STREET),
+        (AreaLevel.COMMUNITY, COMMUNITY_KEY, DepartmentLevel.COMMUNITY),
+    ):
+        areas = plan.by_level(level)
+        assert {f"{area.code}-{key}" for area in areas} == {
+            spec.code for spec in specs if spec.level is body
+        }
+    assert Counter(spec.level for spec in specs) == {
+        DepartmentLevel.CITY: 42,
+        DepartmentLevel.DISTRICT: 45,
+        DepartmentLevel.STREET: 20,
+        DepartmentLevel.COMMUNITY: 83,
+    }
+    names = {spec.code: spec.name for spec in specs}
+    assert names["150302100-JD"] == "千里山镇人民政府"
+    assert names["150302001-JD"] == "新华街道办事处"
+    assert names["150302100201-SQ"] == "王元地村村民委员会"
+    assert names["150302001001-SQ"] == "新华社区居民委员会"
     assert DEMO_DEPARTMENT in codes
 
 

@@ -21,7 +21,7 @@ async def test_the_demo_catalogue_is_loaded_once() -> None:
     vending = await Category.get(code="URBAN.CITYSCAPE.STREET_VENDING").prefetch_related(
         "parent__parent"
     )
-    assert vending.department_key == "CG" and vending.parent.parent.name == "城市管理"  # type: ignore[union-attr]
+    assert vending.department_key == "JD" and vending.parent.parent.name == "城市管理"  # type: ignore[union-attr]
 
 
 async def test_the_working_calendar_comes_from_the_database() -> None:

@@ -7,7 +7,7 @@ import re
 from collections import Counter
 
 from grids.demo import CITY_CODE
-from grids.demo.catalogue import departments
+from grids.demo.catalogue import COMMUNITY_KEY, STREET_KEY, departments
 from tickets.demo.categories import LEAF_COUNT, SAFETY_DIMENSIONS, CategorySpec, category_tree
 
 TREE = category_tree()
@@ -56,10 +56,15 @@ def test_only_leaves_carry_routing_deadlines_and_keywords() -> None:
 
 
 def test_every_leaf_routes_to_a_demo_department() -> None:
+    """To a city department, or to the body every street or community has."""
     codes = {department.code for department in departments()}
     for leaf in LEAVES:
         assert leaf.department is not None, leaf.code
-        assert f"{CITY_CODE}-{leaf.department}" in codes, leaf.code
+        grassroots = leaf.department in (STREET_KEY, COMMUNITY_KEY)
+        assert grassroots or f"{CITY_CODE}-{leaf.department}" in codes, leaf.code
+    keys = Counter(leaf.department for leaf in LEAVES)
+    assert 15 <= keys[STREET_KEY] + keys[COMMUNITY_KEY] <= 30
+    assert BY_CODE["DISPUTES.CIVIL.NEIGHBOURS"].department == COMMUNITY_KEY
 
 
 def test_dimensions_are_the_safety_index_and_all_are_used() -> None:
@@ -151,4 +156,4 @@ def test_a_leaf_reads_as_its_path() -> None:
     assert group.parent is not None
     path = [BY_CODE[group.parent].name, group.name, vending.name]
     assert path == ["城市管理", "市容环境", "占道经营"]
-    assert (vending.department, vending.dimension) == ("CG", "PUBLIC_ORDER")
+    assert (vending.department, vending.dimension) == ("JD", "PUBLIC_ORDER")

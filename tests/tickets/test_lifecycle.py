@@ -43,7 +43,7 @@ def test_return_redispatch_reopen_and_transfer() -> None:
     assert check(Action.URGE, S.DISPATCHED, Role.AGENT) is S.DISPATCHED
 
 
-@pytest.mark.parametrize("action", list(Action))
+@pytest.mark.parametrize("action", [a for a in Action if TRANSITIONS[a].roles])
 @pytest.mark.parametrize("status", list(TicketStatus))
 def test_every_illegal_transition_is_refused_with_invalid_state(
     action: Action, status: TicketStatus

@@ -3,13 +3,15 @@
 Every node has a stable dotted code (``URBAN``, ``URBAN.CITYSCAPE``,
 ``URBAN.CITYSCAPE.STREET_VENDING``). Leaves carry what routing and the SLA clock need:
 the key of the responsible department (see :mod:`grids.demo.catalogue`; routing takes
-the department with that key in the ticket's district if there is one, else the city's),
+the body with that key nearest the ticket's place, see :mod:`tickets.routing`),
 the safety-index dimension the ticket counts towards, optional deadline overrides in
 working days, an urgency hint and the keywords agents type.
 
 The data below is an outline, one row per node: a root (一级), then each of its groups
 (二级) followed by their leaves (三级). A leaf takes its group's department and dimension
-unless it names its own; the few deadline overrides and urgency hints follow in a table.
+unless it names its own; the few deadline overrides and urgency hints follow in a table,
+and so do the leaves the grassroots bodies handle: the community's or village's committee
+(``SQ``) and the street office or town government (``JD``) of the ticket's own place.
 """
 
 from __future__ import annotations
@@ -511,6 +513,39 @@ _DEADLINES: dict[str, tuple[int | None, int | None, str | None]] = {
     "EMERGENCY.INCIDENTS.DISASTERS": (None, None, _URGENT),
 }
 
+_COMMUNITY = "SQ"  # the community's residents' committee or the village's committee
+_STREET = "JD"  # the street office or the town government
+
+#: Leaves handled at the grassroots, by leaf code: neighbourhood matters settled by the
+#: community, and what the street or town is in charge of.
+_GRASSROOTS: dict[str, str] = {
+    "DISPUTES.CIVIL.NEIGHBOURS": _COMMUNITY,
+    "DISPUTES.CIVIL.FAMILY": _COMMUNITY,
+    "NOISE.SOCIAL.NEIGHBOURS": _COMMUNITY,
+    "NOISE.SOCIAL.SQUARE_DANCE": _COMMUNITY,
+    "URBAN.ANIMALS.DOGS": _COMMUNITY,
+    "SECURITY.FIRE.EBIKE_CHARGING": _COMMUNITY,
+    "PROPERTY.SERVICE.ABANDONED": _COMMUNITY,
+    "PROPERTY.PARKING.LOCKS": _COMMUNITY,
+    "ENVIRONMENT.WASTE.SORTING": _COMMUNITY,
+    "CIVIL_AFFAIRS.ELDERLY.HOME_CARE": _COMMUNITY,
+    "CIVIL_AFFAIRS.REGISTRY.CHILDREN": _COMMUNITY,
+    "AGRICULTURE.RURAL.RELAPSE": _COMMUNITY,
+    "URBAN.CITYSCAPE.STREET_VENDING": _STREET,
+    "URBAN.CITYSCAPE.OUTSIDE_SHOPS": _STREET,
+    "URBAN.CITYSCAPE.FLYERS": _STREET,
+    "URBAN.ILLEGAL_BUILDING.PUBLIC_LAND": _STREET,
+    "URBAN.SANITATION.CLEANING": _STREET,
+    "URBAN.SANITATION.SNOW": _STREET,
+    "PROPERTY.OWNERS_COMMITTEE.ELECTION": _STREET,
+    "PROPERTY.OWNERS_COMMITTEE.CONDUCT": _STREET,
+    "CIVIL_AFFAIRS.ASSISTANCE.SUBSISTENCE": _STREET,
+    "CIVIL_AFFAIRS.ASSISTANCE.TEMPORARY": _STREET,
+    "CIVIL_AFFAIRS.ELDERLY.ALLOWANCES": _STREET,
+    "AGRICULTURE.RURAL.LAND_CONTRACTS": _STREET,
+    "AGRICULTURE.RURAL.COLLECTIVE_ASSETS": _STREET,
+}
+
 
 def _specs() -> Iterator[CategorySpec]:
     root_code = group_code = ""
@@ -531,7 +566,7 @@ def _specs() -> Iterator[CategorySpec]:
                 row.name,
                 row.name_en,
                 group_code,
-                department=row.dept or group.dept,
+                department=_GRASSROOTS.get(code) or row.dept or group.dept,
                 dimension=row.dim or group.dim,
                 reply_days=reply,
                 complete_days=complete,
@@ -541,8 +576,8 @@ def _specs() -> Iterator[CategorySpec]:
 
 
 _CATEGORIES = tuple(_specs())
-if _stray := _DEADLINES.keys() - {spec.code for spec in _CATEGORIES}:
-    raise ValueError(f"deadline overrides for unknown categories: {sorted(_stray)}")
+if _stray := (_DEADLINES.keys() | _GRASSROOTS.keys()) - {spec.code for spec in _CATEGORIES}:
+    raise ValueError(f"overrides for unknown categories: {sorted(_stray)}")
 
 #: How many leaf (三级) categories the tree has.
 LEAF_COUNT = sum(isinstance(row, _Leaf) for row in _ROWS)

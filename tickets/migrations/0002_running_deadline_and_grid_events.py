@@ -2,11 +2,12 @@ from tortoise import migrations
 from tortoise.migrations import operations as ops
 import functools
 from json import dumps, loads
+from tickets.lifecycle import Action
 from tortoise import fields
 from tortoise.indexes import Index
 
 class Migration(migrations.Migration):
-    dependencies = [('accounts', '0001_initial'), ('grids', '0001_initial'), ('tickets', '0001_initial')]
+    dependencies = [('accounts', '0001_initial'), ('grids', '0002_street_and_community_bodies'), ('tickets', '0001_initial')]
 
     initial = False
 
@@ -39,5 +40,18 @@ class Migration(migrations.Migration):
         ops.AddIndex(
             model_name='Ticket',
             index=Index(fields=['status', 'due_at']),
+        ),
+        ops.AddIndex(
+            model_name='Ticket',
+            index=Index(fields=['received_at', 'id']),
+        ),
+        ops.AlterField(
+            model_name='TicketEvent',
+            name='action',
+            field=fields.CharEnumField(description='RECEIVE: RECEIVE\nRESOLVE_AT_INTAKE: RESOLVE_AT_INTAKE\nRESOLVE_ON_SITE: RESOLVE_ON_SITE\nDISPATCH: DISPATCH\nSIGN: SIGN\nRETURN: RETURN\nRESOLVE: RESOLVE\nREVISIT: REVISIT\nTRANSFER: TRANSFER\nURGE: URGE\nSUPERVISE: SUPERVISE\nREQUEST_EXTENSION: REQUEST_EXTENSION\nDECIDE_EXTENSION: DECIDE_EXTENSION\nMERGE: MERGE\nADD_NOTE: ADD_NOTE\nWARN: WARN', enum_type=Action, max_length=24),
+        ),
+        ops.AddIndex(
+            model_name='TicketEvent',
+            index=Index(fields=['department_id', 'action']),
         ),
     ]

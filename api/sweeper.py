@@ -1,0 +1,48 @@
+"""The background loop every worker runs: the marketplace's offers and the tickets'
+deadlines.
+
+Everything it acts on is a timestamp in the database, so a restart loses nothing: the
+first sweep after start-up catches up on whatever fell due while no worker ran.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+
+from merchants.sweeper import sweep_once
+from tickets.sweeper import sweep_tickets
+
+log = logging.getLogger(__name__)
+
+
+async def _sweep_offers() -> None:
+    report = await sweep_once()
+    if report.expired or report.advanced:
+        log.info("sweep: %d offers expired, %d orders moved on", report.expired, report.advanced)
+
+
+async def _sweep_tickets() -> None:
+    report = await sweep_tickets()
+    if report.yellow or report.red or report.supervised:
+        log.info(
+            "sweep: %d tickets turned yellow, %d red, %d supervised",
+            report.yellow,
+            report.red,
+            report.supervised,
+        )
+
+
+async def run(interval: float, stop: asyncio.Event) -> None:
+    """Sweep every ``interval`` seconds until ``stop`` is set; a failed sweep is logged and
+    retried, and does not keep the other from running. A sweep under way finishes first,
+    so no query is cut off mid-flight when the worker shuts down."""
+    while not stop.is_set():
+        for sweep in (_sweep_offers, _sweep_tickets):
+            try:
+                await sweep()
+            except Exception:
+                log.exception("%s failed; retrying in %.1f s", sweep.__name__, interval)
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), interval)

@@ -1,0 +1,590 @@
+"""Hotline tickets in GraphQL: the ticket, its history and deadlines, lists, the
+department's queue, and live updates."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncGenerator, Iterable
+from datetime import datetime
+from typing import Annotated
+
+import strawberry
+from strawberry import relay
+
+from accounts.models import Role
+from accounts.service import Principal
+from grids.catalogue import get_department
+from schema.context import Context
+from schema.errors import BadUserInput
+from schema.grids import Area, Channel, Department, LatLng
+from schema.pagination import Connection, decode_cursor, page_size
+from tickets import queries, visibility
+from tickets.categories import CategoryRecord
+from tickets.extensions import ExtensionRecord
+from tickets.history import TicketEventRecord
+from tickets.lifecycle import Action, Satisfaction, TicketStatus
+from tickets.live import ALL_TICKETS_TOPIC, TICKET_UPDATED, department_topic, ticket_topic
+from tickets.models import ExtensionStatus, SafetyDimension
+from tickets.records import TicketRecord
+from tickets.sla import SlaWarning, TicketKind, Urgency
+from tickets.visibility import PublicStatus
+from wuyou import clock, events
+from wuyou.errors import DomainError
+from wuyou.privacy import mask_name, mask_phone
+
+strawberry.enum(TicketStatus, description="Where a ticket is in its lifecycle.")
+strawberry.enum(
+    PublicStatus, description="What the citizen is told of a ticket's status (fewer, plainer)."
+)
+strawberry.enum(
+    TicketKind,
+    description="Consultation, request for help (求助), complaint, report (举报), suggestion, "
+    "praise.",
+)
+strawberry.enum(Urgency, description="NORMAL, URGENT (the same working day), CRITICAL (2 hours).")
+strawberry.enum(
+    SlaWarning,
+    description="How late a ticket runs against its running deadline: YELLOW once 80% of "
+    "the time is gone, RED once overdue.",
+)
+strawberry.enum(Satisfaction, description="The citizen's answer at the revisit (回访).")
+strawberry.enum(Action, name="TicketAction", description="A step in a ticket's history.")
+strawberry.enum(SafetyDimension, description="The eight dimensions of the safety index.")
+strawberry.enum(ExtensionStatus, description="Where a request for more time stands.")
+strawberry.enum(queries.TicketOrder, description="How to order a ticket list.")
+
+Info = strawberry.Info[Context, None]
+
+_AGENTS = (Role.AGENT, Role.ADMIN)
+
+
+async def _viewer_department(info: Info, principal: Principal | None) -> int | None:
+    if principal is None or principal.role is not Role.DEPARTMENT:
+        return None
+    department = await info.context.loaders.department_of_account.load(principal.account_id)
+    return department.id if department else None
+
+
+async def _sees_personal(info: Info, record: TicketRecord) -> bool:
+    principal = await info.context.principal()
+    return visibility.sees_phone(principal, record, await _viewer_department(info, principal))
+
+
+@strawberry.type(
+    description="A node of the three-level category tree (城市管理 › 市容环境 › 占道经营)."
+)
+class TicketCategory(relay.Node):
+    code: str = strawberry.field(description="Dotted by level: URBAN.CITYSCAPE.STREET_VENDING.")
+    name: str
+    name_en: str
+    level: int = strawberry.field(description="1, 2 or 3; tickets take level-3 categories.")
+    department_key: str | None = strawberry.field(
+        description="The key of the body that handles it; the nearest body with this key to "
+        "the ticket's location gets it (community, street, district, then the city)."
+    )
+    dimension: SafetyDimension | None = strawberry.field(
+        description="The safety-index dimension its tickets count towards."
+    )
+    reply_days: int | None = strawberry.field(description="Working days to reply, if set here.")
+    complete_days: int | None = strawberry.field(
+        description="Working days to complete, if set here (else the kind's default)."
+    )
+    urgency_hint: Urgency | None = strawberry.field(
+        description="Tickets in it are at least this urgent."
+    )
+    keywords: list[str]
+    is_active: bool
+    record: strawberry.Private[CategoryRecord]
+
+    @classmethod
+    def resolve_id(cls, root: TicketCategory, *, info: Info) -> str:
+        return root.code
+
+    @classmethod
+    def of(cls, record: CategoryRecord) -> TicketCategory:
+        return cls(
+            code=record.code,
+            name=record.name,
+            name_en=record.name_en,
+            level=record.level,
+            department_key=record.department_key,
+            dimension=record.dimension,
+            reply_days=record.reply_days,
+            complete_days=record.complete_days,
+            urgency_hint=record.urgency_hint,
+            keywords=list(record.keywords),
+            is_active=record.is_active,
+            record=record,
+        )
+
+    @classmethod
+    async def resolve_nodes(  # type: ignore[override]
+        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
+    ) -> list[TicketCategory | None]:
+        found = [await info.context.loaders.category_by_code.load(c) for c in node_ids]
+        return [cls.of(r) if r else None for r in found]
+
+    @strawberry.field(description="The category above; null at level 1.")
+    async def parent(self, info: Info) -> TicketCategory | None:
+        if self.record.parent_id is None:
+            return None
+        record = await info.context.loaders.category_by_id.load(self.record.parent_id)
+        return TicketCategory.of(record) if record else None
+
+    @strawberry.field(description="The categories beneath, in catalogue order.")
+    async def children(self, info: Info) -> list[TicketCategory]:
+        records = await info.context.loaders.category_children.load(self.record.id)
+        return [TicketCategory.of(r) for r in records]
+
+
+@strawberry.type(description="One step in a ticket's history.")
+class TicketEvent:
+    action: Action
+    from_status: TicketStatus | None
+    to_status: TicketStatus
+    note: str
+    occurred_at: datetime
+    record: strawberry.Private[TicketEventRecord]
+
+    @classmethod
+    def of(cls, record: TicketEventRecord) -> TicketEvent:
+        return cls(
+            action=record.action,
+            from_status=record.from_status,
+            to_status=record.to_status,
+            note=record.note,
+            occurred_at=record.occurred_at,
+            record=record,
+        )
+
+    @strawberry.field(
+        description="Username of who took the step; null for the platform itself (the "
+        "sweeper's automatic supervision) and for citizens' views."
+    )
+    async def actor(self, info: Info) -> str | None:
+        principal = await info.context.principal()
+        if self.record.actor_id is None or principal is None or principal.role is Role.CITIZEN:
+            return None
+        account = await info.context.loaders.account_by_id.load(self.record.actor_id)
+        return account.username if account else None
+
+    @strawberry.field(description="The body the step concerned (dispatched to, returned by ...).")
+    async def department(self, info: Info) -> Department | None:
+        if self.record.department_id is None:
+            return None
+        record = await info.context.loaders.department_by_id.load(self.record.department_id)
+        return Department.of(record) if record else None
+
+
+@strawberry.type(description="A department's request for more time (延期).")
+class Extension(relay.Node):
+    working_days: int
+    reason: str
+    status: ExtensionStatus
+    decision_note: str
+    requested_at: datetime
+    decided_at: datetime | None
+    record: strawberry.Private[ExtensionRecord]
+
+    @classmethod
+    def resolve_id(cls, root: Extension, *, info: Info) -> str:
+        return str(root.record.id)
+
+    @classmethod
+    def of(cls, record: ExtensionRecord) -> Extension:
+        return cls(
+            working_days=record.working_days,
+            reason=record.reason,
+            status=record.status,
+            decision_note=record.decision_note,
+            requested_at=record.requested_at,
+            decided_at=record.decided_at,
+            record=record,
+        )
+
+    @classmethod
+    async def resolve_nodes(  # type: ignore[override]
+        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
+    ) -> list[Extension | None]:
+        principal = await info.context.require(*_AGENTS, Role.DEPARTMENT)
+        ids = [int(i) if i.isdigit() else 0 for i in node_ids]
+        found = await info.context.loaders.extension_by_id.load_many(ids)
+        nodes: list[Extension | None] = []
+        for record in found:
+            ticket = (
+                await info.context.loaders.ticket_by_id.load(record.ticket_id) if record else None
+            )
+            seen = ticket is not None and await visibility.can_see(principal, ticket)
+            nodes.append(cls.of(record) if record and seen else None)
+        return nodes
+
+    @strawberry.field(description="The ticket it is for.")
+    def ticket_number(self) -> str:
+        return self.record.ticket_number
+
+
+@strawberry.type(description="When the body handling a ticket must sign, reply and complete.")
+class TicketDeadlines:
+    sign: datetime | None = strawberry.field(description="Sign for it (签收) by then.")
+    reply: datetime | None = strawberry.field(description="Reply to the citizen by then.")
+    complete: datetime | None = strawberry.field(description="Complete it (办结) by then.")
+    revisit: datetime | None = strawberry.field(description="Revisit the citizen (回访) by then.")
+
+
+@strawberry.type(
+    description="A citizen's request, complaint, report ... (工单) from intake to closing. "
+    "Agents see every ticket; a body sees those dispatched or transferred to it; a grid "
+    "worker those in their grids; a citizen their own. The citizen's name and phone are "
+    "masked for all but agents and the body handling it."
+)
+class Ticket(relay.Node):
+    number: str = strawberry.field(description="WH + date + the day's sequence.")
+    kind: TicketKind
+    urgency: Urgency
+    status: TicketStatus
+    title: str
+    content: str
+    address: str
+    reply: str = strawberry.field(description="The answer given to the citizen when resolved.")
+    satisfaction: Satisfaction | None
+    photos: list[str] = strawberry.field(description="A grid worker's photos, as URLs.")
+    resolved_at_intake: bool = strawberry.field(description="Answered at first contact (一次办结).")
+    resolved_on_site: bool = strawberry.field(description="Settled by the grid worker (就地解决).")
+    supervised: bool = strawberry.field(description="Under supervision (督办).")
+    urge_count: int = strawberry.field(description="How often it was urged (催办).")
+    return_count: int = strawberry.field(description="How often a body returned it (退单).")
+    reopen_count: int = strawberry.field(description="How often the citizen reopened it (重办).")
+    received_at: datetime
+    dispatched_at: datetime | None
+    signed_at: datetime | None
+    resolved_at: datetime | None
+    revisited_at: datetime | None
+    closed_at: datetime | None
+    deadlines: TicketDeadlines
+    due_at: datetime | None = strawberry.field(
+        description="The deadline that runs now: signing while dispatched, completion while in "
+        "progress, the revisit once resolved; null when none runs."
+    )
+    warning: SlaWarning
+    record: strawberry.Private[TicketRecord]
+
+    @classmethod
+    def resolve_id(cls, root: Ticket, *, info: Info) -> str:
+        return root.number
+
+    @classmethod
+    def of(cls, record: TicketRecord) -> Ticket:
+        return cls(
+            number=record.number,
+            kind=record.kind,
+            urgency=record.urgency,
+            status=record.status,
+            title=record.title,
+            content=record.content,
+            address=record.address,
+            reply=record.reply,
+            satisfaction=record.satisfaction,
+            photos=list(record.photos),
+            resolved_at_intake=record.resolved_at_intake,
+            resolved_on_site=record.resolved_on_site,
+            supervised=record.supervised,
+            urge_count=record.urge_count,
+            return_count=record.return_count,
+            reopen_count=record.reopen_count,
+            received_at=record.received_at,
+            dispatched_at=record.dispatched_at,
+            signed_at=record.signed_at,
+            resolved_at=record.resolved_at,
+            revisited_at=record.revisited_at,
+            closed_at=record.closed_at,
+            deadlines=TicketDeadlines(
+                sign=record.sign_deadline,
+                reply=record.reply_deadline,
+                complete=record.complete_deadline,
+                revisit=record.revisit_deadline,
+            ),
+            due_at=record.due_at,
+            warning=record.warning,
+            record=record,
+        )
+
+    @classmethod
+    async def resolve_nodes(  # type: ignore[override]
+        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
+    ) -> list[Ticket | None]:
+        principal = await info.context.principal()
+        found = [await queries.get_visible_ticket(principal, n) for n in node_ids]
+        return [cls.of(r) if r else None for r in found]
+
+    @strawberry.field(description="What the citizen is told of the status.")
+    def public_status(self) -> PublicStatus:
+        return visibility.public_status(self.record)
+
+    @strawberry.field(description="Overdue: the running deadline has passed.")
+    def overdue(self) -> bool:
+        return self.record.due_at is not None and self.record.due_at <= clock.now()
+
+    @strawberry.field(
+        description="Seconds until the running deadline; negative once overdue, null when "
+        "no deadline runs."
+    )
+    def seconds_remaining(self) -> int | None:
+        if self.record.due_at is None:
+            return None
+        return int((self.record.due_at - clock.now()).total_seconds())
+
+    @strawberry.field(description="The citizen's name; masked (张*) for most viewers.")
+    async def citizen_name(self, info: Info) -> str:
+        name = self.record.citizen_name
+        return name if await _sees_personal(info, self.record) else mask_name(name) or ""
+
+    @strawberry.field(description="The citizen's phone; masked (138****1234) for most viewers.")
+    async def citizen_phone(self, info: Info) -> str:
+        phone = self.record.citizen_phone
+        return phone if await _sees_personal(info, self.record) else mask_phone(phone) or ""
+
+    @strawberry.field
+    def location(self) -> LatLng | None:
+        if self.record.lat is None or self.record.lng is None:
+            return None
+        return LatLng(lat=self.record.lat, lng=self.record.lng)
+
+    @strawberry.field(description="The grid the location falls in.")
+    async def grid(self, info: Info) -> Area | None:
+        if self.record.grid_id is None:
+            return None
+        record = await info.context.loaders.area_by_id.load(self.record.grid_id)
+        return Area.of(record) if record else None
+
+    @strawberry.field(description="Where it came in.")
+    async def channel(self, info: Info) -> Channel:
+        record = await info.context.loaders.channel_by_id.load(self.record.channel_id)
+        assert record is not None
+        return Channel.of(record)
+
+    @strawberry.field
+    async def category(self, info: Info) -> TicketCategory | None:
+        if self.record.category_id is None:
+            return None
+        record = await info.context.loaders.category_by_id.load(self.record.category_id)
+        return TicketCategory.of(record) if record else None
+
+    @strawberry.field(
+        description="The body handling it now; null before dispatch or once returned."
+    )
+    async def department(self, info: Info) -> Department | None:
+        if self.record.department_id is None:
+            return None
+        record = await info.context.loaders.department_by_id.load(self.record.department_id)
+        return Department.of(record) if record else None
+
+    @strawberry.field(
+        description="Every step, oldest first. Citizens see the public steps only (received, "
+        "dispatched, resolved, revisited), without internal notes."
+    )
+    async def history(self, info: Info) -> list[TicketEvent]:
+        principal = await info.context.principal()
+        records = await info.context.loaders.ticket_history.load(self.record.id)
+        return [TicketEvent.of(r) for r in visibility.visible_history(principal, records)]
+
+    @strawberry.field(description="An earlier ticket from the same phone about the same matter.")
+    async def likely_duplicate_of(self, info: Info) -> Ticket | None:
+        return await _related(info, self.record.likely_duplicate_of_id)
+
+    @strawberry.field(description="The master ticket this one was merged into; it follows it.")
+    async def merged_into(self, info: Info) -> Ticket | None:
+        return await _related(info, self.record.merged_into_id)
+
+    @strawberry.field(description="Duplicates merged into this one; they close with it.")
+    async def merged_tickets(self, info: Info) -> list[Ticket]:
+        principal = await info.context.principal()
+        records = await info.context.loaders.merged_tickets.load(self.record.id)
+        return [Ticket.of(r) for r in records if await visibility.can_see(principal, r)]
+
+    @strawberry.field(
+        description="Requests for more time, oldest first (agents and bodies; null for others)."
+    )
+    async def extensions(self, info: Info) -> list[Extension] | None:
+        principal = await info.context.principal()
+        if principal is None or principal.role not in (*_AGENTS, Role.DEPARTMENT):
+            return None
+        records = await info.context.loaders.ticket_extensions.load(self.record.id)
+        return [Extension.of(r) for r in records]
+
+
+async def _related(info: Info, ticket_id: int | None) -> Ticket | None:
+    """A linked ticket, if the viewer may see it."""
+    if ticket_id is None:
+        return None
+    record = await info.context.loaders.ticket_by_id.load(ticket_id)
+    if record is None or not await visibility.can_see(await info.context.principal(), record):
+        return None
+    return Ticket.of(record)
+
+
+@strawberry.input(description="Which tickets to list; every criterion given must hold.")
+class TicketFilter:
+    status: list[TicketStatus] | None = strawberry.field(
+        default=None, description="Any of these; MERGED tickets are listed only when asked for."
+    )
+    kind: list[TicketKind] | None = None
+    channel: str | None = strawberry.field(default=None, description="A channel code.")
+    department: str | None = strawberry.field(
+        default=None, description="The code of the body handling it now."
+    )
+    area_code: str | None = strawberry.field(
+        default=None, description="In this area or beneath it."
+    )
+    category: str | None = strawberry.field(
+        default=None, description="A category code at any level: the whole subtree."
+    )
+    urgency: list[Urgency] | None = None
+    overdue: bool | None = strawberry.field(
+        default=None, description="Whether the running deadline has passed."
+    )
+    warning: SlaWarning | None = None
+    created_from: datetime | None = strawberry.field(
+        default=None, description="Received at or after."
+    )
+    created_to: datetime | None = strawberry.field(default=None, description="Received before.")
+    text: str | None = strawberry.field(
+        default=None, description="In the number, title, content or address."
+    )
+
+    def domain(self) -> queries.TicketFilter:
+        return queries.TicketFilter(
+            statuses=tuple(self.status) if self.status else None,
+            kinds=tuple(self.kind) if self.kind else None,
+            channel=self.channel,
+            department=self.department,
+            area_code=self.area_code,
+            category=self.category,
+            urgencies=tuple(self.urgency) if self.urgency else None,
+            overdue=self.overdue,
+            warning=self.warning,
+            created_from=self.created_from,
+            created_to=self.created_to,
+            text=self.text,
+        )
+
+
+def _connection(page: queries.TicketPage) -> Connection[Ticket]:
+    return Connection[Ticket].of(page, kind="Ticket", key=page.cursor_of, node=Ticket.of)
+
+
+@strawberry.type
+class TicketQueries:
+    @strawberry.field(description="A ticket you may see, by number; null otherwise.")
+    async def ticket(self, info: Info, number: str) -> Ticket | None:
+        record = await queries.get_visible_ticket(await info.context.principal(), number)
+        return Ticket.of(record) if record else None
+
+    @strawberry.field(description="Tickets you may see, newest first unless ordered otherwise.")
+    async def tickets(
+        self,
+        info: Info,
+        filter: TicketFilter | None = None,
+        first: Annotated[int | None, strawberry.argument(description="At most 100.")] = None,
+        after: str | None = None,
+        order_by: queries.TicketOrder = queries.TicketOrder.RECEIVED_DESC,
+    ) -> Connection[Ticket]:
+        principal = await info.context.require()
+        try:
+            page = await queries.list_tickets(
+                principal,
+                (filter or TicketFilter()).domain(),
+                first=page_size(first),
+                after=decode_cursor("Ticket", after),
+                order=order_by,
+            )
+        except DomainError as error:
+            problem = error.problems[0]
+            raise BadUserInput(problem.field or "filter", problem.message) from error
+        return _connection(page)
+
+    @strawberry.field(
+        description="The signed-in body's working queue: tickets it must sign for or is "
+        "handling, the nearest deadline first."
+    )
+    async def my_queue(
+        self,
+        info: Info,
+        first: Annotated[int | None, strawberry.argument(description="At most 100.")] = None,
+        after: str | None = None,
+    ) -> Connection[Ticket]:
+        principal = await info.context.require(Role.DEPARTMENT)
+        try:
+            page = await queries.my_queue(
+                principal, first=page_size(first), after=decode_cursor("Ticket", after)
+            )
+        except DomainError as error:
+            raise BadUserInput("after", error.problems[0].message) from error
+        return _connection(page)
+
+
+@strawberry.type(description="A ticket changed.")
+class TicketUpdate:
+    action: Action
+    previous: TicketStatus | None = strawberry.field(description="Null when it was just received.")
+    occurred_at: datetime
+    ticket: Ticket
+
+
+@strawberry.input(description="Which ticket changes to hear of.")
+class TicketUpdatedFilter:
+    department: str | None = strawberry.field(
+        default=None, description="Agents: one body's queue only (bodies always hear theirs)."
+    )
+    number: str | None = strawberry.field(
+        default=None, description="One ticket only: anyone who may see it (a citizen, theirs)."
+    )
+
+
+async def _ticket_topic(info: Info, principal: Principal, f: TicketUpdatedFilter) -> str:
+    """The topic a subscriber with ``f`` listens on; BAD_USER_INPUT for what they can't."""
+    if f.number is not None:
+        if await queries.get_visible_ticket(principal, f.number) is None:
+            raise BadUserInput("filter.number", f"No ticket {f.number!r} that you may see.")
+        return ticket_topic(f.number)
+    if principal.role is Role.DEPARTMENT:
+        own = await info.context.loaders.department_of_account.load(principal.account_id)
+        if own is None:
+            raise BadUserInput("filter.department", "This account does not work for a body.")
+        return department_topic(own.id)
+    if principal.role not in _AGENTS:
+        raise BadUserInput("filter.number", "Follow one ticket of yours by its number.")
+    if f.department is None:
+        return ALL_TICKETS_TOPIC
+    body = await get_department(f.department)
+    if body is None:
+        raise BadUserInput("filter.department", f"No body {f.department!r}.")
+    return department_topic(body.id)
+
+
+@strawberry.type
+class TicketSubscriptions:
+    @strawberry.subscription(
+        description="Tickets as they change: agents hear of every ticket (or one body's); a "
+        "body hears of its own queue, tickets leaving it included; anyone may follow one "
+        "ticket they can see. Query tickets or myQueue after reconnecting: tickets are "
+        "kept, messages are not."
+    )
+    async def ticket_updated(
+        self, info: Info, filter: TicketUpdatedFilter | None = None
+    ) -> AsyncGenerator[TicketUpdate, None]:
+        principal = await info.context.require()
+        topic = await _ticket_topic(info, principal, filter or TicketUpdatedFilter())
+        async with events.broadcaster().subscribe(topic) as stream:
+            async for event in stream:
+                if event.kind != TICKET_UPDATED:
+                    continue
+                principal = await info.context.reverify()
+                record = await queries.get_visible_ticket(principal, event.payload["number"])
+                if record is None:
+                    continue
+                previous = event.payload.get("previous")
+                yield TicketUpdate(
+                    action=Action(event.payload["action"]),
+                    previous=TicketStatus(previous) if previous else None,
+                    occurred_at=event.occurred_at,
+                    ticket=Ticket.of(record),
+                )

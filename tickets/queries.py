@@ -1,0 +1,380 @@
+"""Reading tickets: filtered, ordered, keyset-paged lists of what the viewer may see, a
+department's working queue, and one ticket by number.
+
+Every list is keyed, not numbered: a page starts after the sort key of the last ticket
+seen (``after``, from :meth:`TicketPage.cursor_of`), with the ticket's id breaking ties,
+so tickets received meanwhile never shift or repeat others across pages.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from enum import Enum, StrEnum
+from typing import Any
+
+from tortoise.expressions import Case, Q, Subquery, When
+from tortoise.queryset import QuerySet
+
+from accounts.models import Role
+from accounts.service import Principal, require_role
+from grids.areas import get_area
+from grids.catalogue import departments_of, get_department
+from grids.models import Channel
+from tickets.intake import NUMBER_PREFIX
+from tickets.lifecycle import OPEN, WITH_DEPARTMENT, TicketStatus
+from tickets.models import Category, Ticket
+from tickets.records import TICKET_COLUMNS, TicketRecord
+from tickets.sla import SlaWarning, TicketKind, Urgency
+from tickets.visibility import visible_tickets
+from wuyou import clock
+from wuyou.clock import CITY_TIMEZONE
+from wuyou.errors import DomainError, ErrorCode, Forbidden, Problem
+from wuyou.pagination import Page
+
+#: Statuses in which a running deadline can be overdue: open, or awaiting the revisit.
+PENDING = OPEN | {TicketStatus.RESOLVED}
+TEXT_MAX_LENGTH = 100
+_NUMBER = re.compile(rf"{NUMBER_PREFIX}\d{{14}}")
+_NOTHING = Q(id__in=[])
+
+
+class TicketOrder(StrEnum):
+    """How a ticket list is ordered; the ticket id breaks ties."""
+
+    RECEIVED_DESC = "RECEIVED_DESC"
+    RECEIVED_ASC = "RECEIVED_ASC"
+    #: The running deadline, nearest first; tickets without one last.
+    DUE_ASC = "DUE_ASC"
+    #: CRITICAL first, then URGENT, then NORMAL; newest first within each.
+    URGENCY_DESC = "URGENCY_DESC"
+    UPDATED_DESC = "UPDATED_DESC"
+
+
+@dataclass(frozen=True, slots=True)
+class TicketFilter:
+    """Which tickets a list holds; every criterion given must hold. Codes name catalogue
+    entries (channel, department, area, category); an area or a category stands for its
+    whole subtree. ``created_from``/``created_to`` bound the receipt time, [from, to).
+    MERGED followers are left out unless ``merged`` is set or ``statuses`` asks for them."""
+
+    statuses: tuple[TicketStatus, ...] | None = None
+    kinds: tuple[TicketKind, ...] | None = None
+    channel: str | None = None
+    department: str | None = None
+    area_code: str | None = None
+    category: str | None = None
+    urgencies: tuple[Urgency, ...] | None = None
+    #: True: the running deadline has passed (open or resolved tickets); False: it has not.
+    overdue: bool | None = None
+    warning: SlaWarning | None = None
+    created_from: datetime | None = None
+    created_to: datetime | None = None
+    #: In the number, title, content or address (case-insensitive); a whole ticket
+    #: number matches that ticket only.
+    text: str | None = None
+    merged: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class TicketPage(Page[TicketRecord]):
+    """A page of tickets that knows each ticket's cursor in its order."""
+
+    order: TicketOrder = TicketOrder.RECEIVED_DESC
+
+    def cursor_of(self, ticket: TicketRecord) -> str:
+        """The sort key of ``ticket``: pass it as ``after`` to continue after it."""
+        return sort_key(ticket, self.order)
+
+    @property
+    def end_cursor(self) -> str | None:
+        """The cursor of the page's last ticket (None for an empty page)."""
+        return self.cursor_of(self.items[-1]) if self.items else None
+
+
+class _Kind(Enum):
+    TIME = "TIME"
+    URGENCY = "URGENCY"
+    ID = "ID"
+
+
+#: Urgencies, most urgent first.
+_URGENCY_ORDER = (Urgency.CRITICAL, Urgency.URGENT, Urgency.NORMAL)
+_URGENCY_RANK = "urgency_rank"
+
+
+@dataclass(frozen=True, slots=True)
+class _Key:
+    """One column of a sort: how it orders, and what follows a value of it."""
+
+    name: str
+    kind: _Kind
+    descending: bool = False
+    #: Ascending with NULLs last (the same on SQLite and PostgreSQL).
+    nullable: bool = False
+
+    @property
+    def missing(self) -> str:
+        return f"{self.name}_missing"
+
+    def annotations(self) -> dict[str, Any]:
+        if self.kind is _Kind.URGENCY:
+            ranks = [When(urgency=u, then=str(i)) for i, u in enumerate(_URGENCY_ORDER)]
+            return {_URGENCY_RANK: Case(*ranks, default=str(len(_URGENCY_ORDER)))}
+        if self.nullable:
+            return {self.missing: Case(When(self.absent(), then="1"), default="0")}
+        return {}
+
+    def orderings(self) -> tuple[str, ...]:
+        if self.kind is _Kind.URGENCY:
+            return (_URGENCY_RANK,)
+        if self.nullable:
+            return (self.missing, self.name)
+        return (f"-{self.name}" if self.descending else self.name,)
+
+    def absent(self) -> Q:
+        criterion: dict[str, Any] = {f"{self.name}__isnull": True}
+        return Q(**criterion)
+
+    def same(self, value: Any) -> Q:
+        return self.absent() if value is None else Q(**{self.name: value})
+
+    def beyond(self, value: Any) -> Q:
+        """The rows that sort after ``value`` in this column alone."""
+        if self.kind is _Kind.URGENCY:
+            return Q(urgency__in=list(_URGENCY_ORDER[_URGENCY_ORDER.index(value) + 1 :]))
+        if value is None:  # NULLs come last: nothing follows them
+            return _NOTHING
+        after = Q(**{f"{self.name}__{'lt' if self.descending else 'gt'}": value})
+        return after | self.absent() if self.nullable else after
+
+    def text(self, value: Any) -> str:
+        if value is None:
+            return ""
+        return value.isoformat() if self.kind is _Kind.TIME else str(value)
+
+    def parse(self, text: str) -> Any:
+        """The value in a cursor; ValueError when it is not one."""
+        if self.kind is _Kind.ID:
+            number = int(text)
+            if not 0 < number < _ID_LIMIT:
+                raise ValueError(text)
+            return number
+        if self.kind is _Kind.URGENCY:
+            return Urgency(text)
+        if not text and self.nullable:
+            return None
+        moment = datetime.fromisoformat(text)
+        if moment.tzinfo is None:
+            raise ValueError("naive time")
+        return as_utc(moment, "after")
+
+
+_SORTS: Mapping[TicketOrder, tuple[_Key, ...]] = {
+    TicketOrder.RECEIVED_DESC: (
+        _Key("received_at", _Kind.TIME, descending=True),
+        _Key("id", _Kind.ID, descending=True),
+    ),
+    TicketOrder.RECEIVED_ASC: (_Key("received_at", _Kind.TIME), _Key("id", _Kind.ID)),
+    TicketOrder.DUE_ASC: (_Key("due_at", _Kind.TIME, nullable=True), _Key("id", _Kind.ID)),
+    TicketOrder.URGENCY_DESC: (
+        _Key("urgency", _Kind.URGENCY),
+        _Key("received_at", _Kind.TIME, descending=True),
+        _Key("id", _Kind.ID, descending=True),
+    ),
+    TicketOrder.UPDATED_DESC: (
+        _Key("updated_at", _Kind.TIME, descending=True),
+        _Key("id", _Kind.ID, descending=True),
+    ),
+}
+_SEPARATOR = "|"
+_ID_LIMIT = 2**63  # BIGINT
+
+
+def sort_key(ticket: TicketRecord, order: TicketOrder) -> str:
+    """The cursor of ``ticket`` in a list ordered by ``order``."""
+    parts = [key.text(getattr(ticket, key.name)) for key in _SORTS[order]]
+    return _SEPARATOR.join([order.value, *parts])
+
+
+def _parse_cursor(after: str, order: TicketOrder) -> list[Any]:
+    keys = _SORTS[order]
+    prefix, *parts = after.split(_SEPARATOR)
+    try:
+        if prefix != order.value or len(parts) != len(keys):
+            raise ValueError(after)
+        return [key.parse(part) for key, part in zip(keys, parts, strict=True)]
+    except ValueError:
+        raise DomainError(
+            ErrorCode.INVALID, "游标无效或不属于这种排序，请从第一页重新查询。", "after"
+        ) from None
+
+
+def _following(keys: Sequence[_Key], values: Sequence[Any]) -> Q:
+    """The rows after the row with sort values ``values``: (k1, k2, …) compared in turn."""
+    clauses: list[Q] = []
+    for i, (key, value) in enumerate(zip(keys, values, strict=True)):
+        same = [earlier.same(v) for earlier, v in zip(keys[:i], values[:i], strict=True)]
+        clauses.append(Q(*same, key.beyond(value)))
+    return Q(*clauses, join_type=Q.OR)
+
+
+async def _page(
+    query: QuerySet[Ticket], order: TicketOrder, *, first: int, after: str | None
+) -> TicketPage:
+    keys = _SORTS[order]
+    start = _parse_cursor(after, order) if after is not None else None
+    total = await query.count()
+    for key in keys:
+        query = query.annotate(**key.annotations())
+    if start is not None:
+        query = query.filter(_following(keys, start))
+    orderings = [o for key in keys for o in key.orderings()]
+    rows = await query.order_by(*orderings).limit(first + 1).values(*TICKET_COLUMNS)
+    return TicketPage(
+        items=[TicketRecord(**r) for r in rows[:first]],
+        total_count=total,
+        has_next_page=len(rows) > first,
+        has_previous_page=after is not None,
+        order=order,
+    )
+
+
+async def catalogue_filter(
+    *,
+    channel: str | None = None,
+    department: str | None = None,
+    area_code: str | None = None,
+    category: str | None = None,
+) -> Q:
+    """The tickets of a channel, a department (handling them now), an area's subtree and
+    a category's subtree, by code. Raises NOT_FOUND on ``filter.<field>`` for every
+    unknown code at once."""
+    problems: list[Problem] = []
+    clauses: list[Q] = []
+    if channel is not None:
+        rows = await Channel.filter(code=channel).values("id")
+        if rows:
+            clauses.append(Q(channel_id=rows[0]["id"]))
+        else:
+            problems.append(Problem("filter.channel", ErrorCode.NOT_FOUND, "没有这个受理渠道。"))
+    if department is not None:
+        found = await get_department(department)
+        if found is not None:
+            clauses.append(Q(department_id=found.id))
+        else:
+            problems.append(Problem("filter.department", ErrorCode.NOT_FOUND, "没有这个部门。"))
+    if area_code is not None:
+        area = await get_area(area_code)
+        if area is not None:
+            clauses.append(Q(area_path__startswith=area.path))
+        else:
+            problems.append(Problem("filter.areaCode", ErrorCode.NOT_FOUND, "没有这个区域。"))
+    if category is not None:
+        if await Category.filter(code=category).exists():
+            subtree = Category.filter(Q(code=category) | Q(code__startswith=f"{category}."))
+            clauses.append(Q(category_id__in=Subquery(subtree.values("id"))))
+        else:
+            problems.append(Problem("filter.category", ErrorCode.NOT_FOUND, "没有这个诉求分类。"))
+    if problems:
+        raise DomainError.of(problems)
+    return Q(*clauses)
+
+
+def as_utc(moment: datetime, field: str) -> datetime:
+    """``moment`` in UTC, as the database stores times (a naive time is the city's).
+
+    SQLite compares times as text: a bound with another offset would compare wrongly.
+    Raises INVALID on ``field`` for a time too close to the calendar's ends to convert.
+    """
+    aware = moment if moment.tzinfo is not None else moment.replace(tzinfo=CITY_TIMEZONE)
+    try:
+        return aware.astimezone(UTC)
+    except OverflowError:
+        raise DomainError(ErrorCode.INVALID, "时间超出范围。", field) from None
+
+
+def _overdue(now: datetime) -> Q:
+    return Q(due_at__lt=now, status__in=list(PENDING))
+
+
+def _criteria(ticket_filter: TicketFilter, now: datetime) -> Q:
+    """Every criterion of ``ticket_filter`` but the catalogue codes."""
+    f = ticket_filter
+    clauses: list[Q] = []
+    if f.statuses:
+        clauses.append(Q(status__in=list(f.statuses)))
+    if not f.merged and TicketStatus.MERGED not in (f.statuses or ()):
+        clauses.append(Q(merged_into_id__isnull=True))
+    if f.kinds:
+        clauses.append(Q(kind__in=list(f.kinds)))
+    if f.urgencies:
+        clauses.append(Q(urgency__in=list(f.urgencies)))
+    if f.overdue is True:
+        clauses.append(_overdue(now))
+    elif f.overdue is False:  # NOT(overdue) would drop the rows without a deadline
+        pending = list(PENDING)
+        clauses.append(Q(due_at__isnull=True) | Q(due_at__gte=now) | ~Q(status__in=pending))
+    if f.warning is not None:
+        clauses.append(Q(warning=f.warning))
+    if f.created_from is not None:
+        clauses.append(Q(received_at__gte=as_utc(f.created_from, "filter.createdFrom")))
+    if f.created_to is not None:
+        clauses.append(Q(received_at__lt=as_utc(f.created_to, "filter.createdTo")))
+    text = (f.text or "").strip()[:TEXT_MAX_LENGTH]
+    if _NUMBER.fullmatch(text.upper()):
+        clauses.append(Q(number=text.upper()))
+    elif text:
+        clauses.append(
+            Q(number__icontains=text)
+            | Q(title__icontains=text)
+            | Q(content__icontains=text)
+            | Q(address__icontains=text)
+        )
+    return Q(*clauses)
+
+
+async def list_tickets(
+    principal: Principal | None,
+    ticket_filter: TicketFilter,
+    *,
+    first: int,
+    after: str | None,
+    order: TicketOrder = TicketOrder.RECEIVED_DESC,
+) -> TicketPage:
+    """A page of the tickets ``principal`` may see (see :mod:`tickets.visibility`) that
+    match ``ticket_filter``, in ``order``, after the cursor ``after``.
+
+    Raises NOT_FOUND for unknown codes (all at once) and INVALID on ``after`` for a
+    cursor of another order.
+    """
+    codes = await catalogue_filter(
+        channel=ticket_filter.channel,
+        department=ticket_filter.department,
+        area_code=ticket_filter.area_code,
+        category=ticket_filter.category,
+    )
+    query = (await visible_tickets(principal)).filter(codes, _criteria(ticket_filter, clock.now()))
+    return await _page(query, order, first=first, after=after)
+
+
+async def my_queue(principal: Principal | None, *, first: int, after: str | None) -> TicketPage:
+    """A department's working queue: the tickets with its department that it must sign
+    for or is handling (DISPATCHED, IN_PROGRESS, REOPENED), the nearest deadline first.
+    Only DEPARTMENT accounts have one."""
+    principal = require_role(principal, Role.DEPARTMENT)
+    department = (await departments_of([principal.account_id])).get(principal.account_id)
+    if department is None:
+        raise Forbidden("This account does not work for a department.")
+    query = Ticket.filter(department_id=department.id, status__in=list(WITH_DEPARTMENT))
+    return await _page(query, TicketOrder.DUE_ASC, first=first, after=after)
+
+
+async def get_visible_ticket(principal: Principal | None, number: str) -> TicketRecord | None:
+    """The ticket with ``number`` if ``principal`` may see it; None otherwise, so that
+    nobody learns of a ticket they may not see."""
+    query = await visible_tickets(principal)
+    rows = await query.filter(number=number[:20]).values(*TICKET_COLUMNS)
+    return TicketRecord(**rows[0]) if rows else None

@@ -1,0 +1,293 @@
+"""The hotline's figures (KPIs) over the tickets received in a period, in total and by
+channel, level-1 category, department and day.
+
+Every figure counts tickets of one cohort: those received in [``received_from``,
+``received_to``), optionally in an area's subtree, of one channel, or with one
+department now. MERGED followers (``merged_into`` set, or status MERGED) are left out
+of every count: their master counts once. The figures read each ticket as it stands
+now (its current row), so they settle as the cohort's tickets are worked on:
+
+* ``received``: every ticket of the cohort.
+* ``resolved_at_intake``: answered at first contact (``resolved_at_intake``) and never
+  reopened since (``reopen_count`` = 0): the first answer stood. A ticket answered at
+  intake can reach a department only by being reopened, so these were never dispatched.
+  ``first_contact_rate`` (一次办结率) = resolved_at_intake / received.
+* ``dispatched``: ever sent to a department (``dispatched_at`` set).
+* ``completed``: resolved by a department: RESOLVED or CLOSED with ``dispatched_at`` and
+  ``resolved_at`` set, not settled on site by a grid worker. ``completed_on_time``:
+  those with ``resolved_at`` ≤ ``complete_deadline``; ``on_time_completion_rate`` =
+  completed_on_time / completed.
+* ``signed``: signed for by the department holding it (``signed_at`` set; a transfer, a
+  return or a reopening clears it, so the sign counted is the latest one).
+  ``signed_on_time``: ``signed_at`` ≤ ``sign_deadline``, the deadline of that latest
+  sign (a transfer restarts it); ``sign_on_time_rate`` = signed_on_time / signed.
+* ``returns``: the returns (退单) of the cohort's tickets, their ``return_count`` summed,
+  whoever returned them.
+* ``overdue_now``: open tickets whose running deadline (``due_at``) has passed at the
+  moment the figures are computed (``HotlineStats.computed_at``).
+* ``revisited``: tickets with the citizen's answer (``satisfaction``: the latest one, as
+  a reopened ticket is asked again); ``satisfied``, ``basically_satisfied``,
+  ``unsatisfied`` split it; ``satisfaction_rate`` = (satisfied + basically_satisfied) /
+  revisited.
+
+Every rate is None when its denominator is 0. The department of a ticket is the one
+handling it now (none before dispatch, once returned, or when answered at intake).
+Days are the city's civil days (:data:`wuyou.clock.CITY_TIMEZONE`); days without tickets
+are absent. Each breakdown is one GROUP BY query with conditional counts; the categories
+are grouped by leaf in SQL and folded into their level-1 category here.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from tortoise.expressions import F, Q, RawSQL
+from tortoise.functions import Count, Sum
+
+from accounts.models import Role
+from accounts.service import Principal, require_role
+from grids.catalogue import departments_of, get_departments_by_id
+from grids.models import Channel
+from tickets.lifecycle import OPEN, Satisfaction, TicketStatus
+from tickets.models import Category, Ticket
+from tickets.queries import as_utc, catalogue_filter
+from wuyou import clock
+from wuyou.clock import CITY_TIMEZONE
+from wuyou.errors import DomainError, ErrorCode, Forbidden
+
+UNCATEGORISED = "未分类"
+WITHOUT_DEPARTMENT = "未在部门"
+
+
+@dataclass(frozen=True, slots=True)
+class StatsFilter:
+    """The cohort: tickets received in [received_from, received_to), optionally in an
+    area's subtree, with one department now, or of one channel (codes)."""
+
+    received_from: datetime
+    received_to: datetime
+    area_code: str | None = None
+    department: str | None = None
+    channel: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Figures:
+    """The figures of a set of tickets; see the module's docstring for each formula."""
+
+    received: int
+    resolved_at_intake: int
+    first_contact_rate: float | None
+    dispatched: int
+    completed: int
+    completed_on_time: int
+    on_time_completion_rate: float | None
+    signed: int
+    signed_on_time: int
+    sign_on_time_rate: float | None
+    returns: int
+    overdue_now: int
+    revisited: int
+    satisfied: int
+    basically_satisfied: int
+    unsatisfied: int
+    satisfaction_rate: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class StatsRow:
+    """The figures of one group: ``key`` is the channel code, the level-1 category code,
+    the department code or the ISO day; None for the tickets without a category or
+    without a department."""
+
+    key: str | None
+    name: str
+    figures: Figures
+
+
+@dataclass(frozen=True, slots=True)
+class HotlineStats:
+    """The figures of a cohort in total and by group. Channel, category and department
+    rows come by tickets received, most first; days in order."""
+
+    filter: StatsFilter
+    computed_at: datetime
+    total: Figures
+    by_channel: list[StatsRow]
+    by_category: list[StatsRow]
+    by_department: list[StatsRow]
+    by_day: list[StatsRow]
+
+
+_COMPLETED = Q(
+    status__in=[TicketStatus.RESOLVED, TicketStatus.CLOSED],
+    dispatched_at__isnull=False,
+    resolved_at__isnull=False,
+    resolved_on_site=False,
+)
+#: Each counted figure and the tickets it counts (None: all of them).
+_COUNTED: Mapping[str, Q | None] = {
+    "received": None,
+    "resolved_at_intake": Q(resolved_at_intake=True, reopen_count=0),
+    "dispatched": Q(dispatched_at__isnull=False),
+    "completed": _COMPLETED,
+    "completed_on_time": Q(_COMPLETED, resolved_at__lte=F("complete_deadline")),
+    "signed": Q(signed_at__isnull=False),
+    "signed_on_time": Q(signed_at__lte=F("sign_deadline")),
+    "revisited": Q(satisfaction__isnull=False),
+    "satisfied": Q(satisfaction=Satisfaction.SATISFIED),
+    "basically_satisfied": Q(satisfaction=Satisfaction.BASICALLY_SATISFIED),
+    "unsatisfied": Q(satisfaction=Satisfaction.UNSATISFIED),
+}
+_SUMMED = ("returns",)
+_TALLIES = (*_COUNTED, "overdue_now", *_SUMMED)
+_DAY = "day"
+#: The city's civil day of ``received_at``, per database dialect.
+_DAY_SQL: Mapping[str, str] = {
+    "sqlite": "date({column}, '+{seconds} seconds')",
+    "postgres": "CAST(({column} AT TIME ZONE 'UTC') + INTERVAL '{seconds} seconds' AS DATE)",
+}
+
+Tally = dict[str, int]
+
+
+def _ratio(part: int, whole: int) -> float | None:
+    return part / whole if whole else None
+
+
+def _figures(tally: Mapping[str, int]) -> Figures:
+    """The figures, rates included, from the counts of a group."""
+    return Figures(
+        **{name: tally.get(name, 0) for name in _TALLIES},
+        first_contact_rate=_ratio(tally["resolved_at_intake"], tally["received"]),
+        on_time_completion_rate=_ratio(tally["completed_on_time"], tally["completed"]),
+        sign_on_time_rate=_ratio(tally["signed_on_time"], tally["signed"]),
+        satisfaction_rate=_ratio(
+            tally["satisfied"] + tally["basically_satisfied"], tally["revisited"]
+        ),
+    )
+
+
+def _fold(tallies: Iterable[Mapping[str, int]]) -> Tally:
+    total: Tally = dict.fromkeys(_TALLIES, 0)
+    for tally in tallies:
+        for name in _TALLIES:
+            total[name] += tally[name]
+    return total
+
+
+def _day_expression() -> RawSQL:
+    dialect = Ticket._meta.db.capabilities.dialect
+    if dialect not in _DAY_SQL:
+        raise NotImplementedError(f"Daily figures are not written for {dialect}.")
+    offset = CITY_TIMEZONE.utcoffset(None)  # fixed: China keeps no daylight saving time
+    column = f'"{Ticket._meta.db_table}"."received_at"'
+    return RawSQL(_DAY_SQL[dialect].format(column=column, seconds=int(offset.total_seconds())))
+
+
+async def _tallies(cohort: Q, group: str, now: datetime) -> dict[Any, Tally]:
+    """One GROUP BY ``group`` query counting every figure; keyed by the group's value."""
+    figures: dict[str, Any] = {
+        name: Count("id", _filter=criterion) if criterion is not None else Count("id")
+        for name, criterion in _COUNTED.items()
+    }
+    figures["overdue_now"] = Count("id", _filter=Q(status__in=list(OPEN), due_at__lt=now))
+    figures["returns"] = Sum("return_count")
+    # Aliased apart from the columns: an annotation named like a column it filters on
+    # would stand for that column in its own filter.
+    aggregates = {f"n_{name}": aggregate for name, aggregate in figures.items()}
+    query = Ticket.filter(cohort)
+    if group == _DAY:
+        query = query.annotate(**{_DAY: _day_expression()})
+    rows = await query.annotate(**aggregates).group_by(group).values(group, *aggregates)
+    return {row[group]: {name: int(row[f"n_{name}"] or 0) for name in _TALLIES} for row in rows}
+
+
+def _rows(tallies: Mapping[str | None, Tally], names: Mapping[str | None, str]) -> list[StatsRow]:
+    ordered = sorted(tallies.items(), key=lambda kv: (-kv[1]["received"], kv[0] is None, kv[0]))
+    return [StatsRow(key, names.get(key, ""), _figures(tally)) for key, tally in ordered]
+
+
+async def _by_channel(tallies: Mapping[int, Tally]) -> list[StatsRow]:
+    channels = await Channel.filter(id__in=list(tallies)).values("id", "code", "name")
+    code = {c["id"]: c["code"] for c in channels}
+    return _rows(
+        {code[cid]: tally for cid, tally in tallies.items()},
+        {c["code"]: c["name"] for c in channels},
+    )
+
+
+async def _by_category(cohort: Q, now: datetime) -> list[StatsRow]:
+    tallies = await _tallies(cohort, "category_id", now)
+    leaves = await Category.filter(id__in=[i for i in tallies if i]).values("id", "code")
+    root = {c["id"]: c["code"].split(".")[0] for c in leaves}
+    grouped: dict[str | None, list[Tally]] = defaultdict(list)
+    for category_id, tally in tallies.items():
+        grouped[root.get(category_id)].append(tally)
+    roots = await Category.filter(code__in=[c for c in grouped if c]).values("code", "name")
+    names: dict[str | None, str] = {r["code"]: r["name"] for r in roots}
+    names[None] = UNCATEGORISED
+    return _rows({key: _fold(group) for key, group in grouped.items()}, names)
+
+
+async def _by_department(cohort: Q, now: datetime) -> list[StatsRow]:
+    tallies = await _tallies(cohort, "department_id", now)
+    departments = await get_departments_by_id(i for i in tallies if i)
+    names: dict[str | None, str] = {d.code: d.name for d in departments.values()}
+    names[None] = WITHOUT_DEPARTMENT
+    return _rows({departments[i].code if i else None: tally for i, tally in tallies.items()}, names)
+
+
+async def _by_day(cohort: Q, now: datetime) -> list[StatsRow]:
+    tallies = await _tallies(cohort, _DAY, now)
+    days = {str(day): tally for day, tally in tallies.items()}  # a date, or SQLite's text
+    return [StatsRow(day, day, _figures(days[day])) for day in sorted(days)]
+
+
+async def hotline_stats(stats_filter: StatsFilter, *, actor: Principal | None) -> HotlineStats:
+    """The hotline's figures over ``stats_filter``'s cohort (see the module docstring).
+
+    Agents and administrators see any cohort; a DEPARTMENT account sees its own
+    department's tickets only (the department filter is set to it; naming another is
+    Forbidden). Raises NOT_FOUND for unknown codes (all at once) and INVALID on
+    ``filter.receivedTo`` for an empty period.
+    """
+    actor = require_role(actor, Role.ADMIN, Role.AGENT, Role.DEPARTMENT)
+    if actor.role is Role.DEPARTMENT:
+        own = (await departments_of([actor.account_id])).get(actor.account_id)
+        if own is None or stats_filter.department not in (None, own.code):
+            raise Forbidden("A department sees its own figures only.")
+        stats_filter = dataclasses.replace(stats_filter, department=own.code)
+    start = as_utc(stats_filter.received_from, "filter.receivedFrom")
+    end = as_utc(stats_filter.received_to, "filter.receivedTo")
+    if start >= end:
+        raise DomainError(ErrorCode.INVALID, "统计区间的结束应晚于开始。", "filter.receivedTo")
+    codes = await catalogue_filter(
+        channel=stats_filter.channel,
+        department=stats_filter.department,
+        area_code=stats_filter.area_code,
+    )
+    cohort = Q(
+        codes,
+        ~Q(status=TicketStatus.MERGED),
+        received_at__gte=start,
+        received_at__lt=end,
+        merged_into_id__isnull=True,
+    )
+    now = clock.now()
+    by_channel = await _tallies(cohort, "channel_id", now)
+    return HotlineStats(
+        filter=stats_filter,
+        computed_at=now,
+        # Every ticket has exactly one channel: the channels add up to the total.
+        total=_figures(_fold(by_channel.values())),
+        by_channel=await _by_channel(by_channel),
+        by_category=await _by_category(cohort, now),
+        by_department=await _by_department(cohort, now),
+        by_day=await _by_day(cohort, now),
+    )

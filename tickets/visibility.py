@@ -1,0 +1,184 @@
+"""Who sees which tickets, and what of them: the one place these rules live.
+
+Each role reaches a set of tickets (:data:`REACH`), expressed as a query filter by
+:func:`scope`, so a list, a single read and any later read path apply the same rule:
+
+============  ===================================================  =======  =============
+role          tickets                                              phone    history
+============  ===================================================  =======  =============
+ADMIN, AGENT  every ticket                                         full     every step
+DEPARTMENT    with its department now, or ever dispatched or       full     every step
+              transferred to it (it keeps seeing tickets it        while it
+              returned or passed on)                               handles
+GRID_WORKER   located in a grid they serve now                     masked   every step
+CITIZEN       their own (``citizen_id``)                           masked   public steps
+MERCHANT      none                                                 -        -
+============  ===================================================  =======  =============
+
+Citizens are told a plainer status (:class:`PublicStatus`) and see only the public steps
+(:data:`PUBLIC_STEPS`): received, dispatched (with the department, which tells them who
+handles it), resolved, answered at intake, settled on site, revisited. Internal notes,
+returns, transfers, urging, supervision and extensions stay inside; so do who took each
+step and every note but the reply.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable, Mapping
+from enum import StrEnum
+
+from tortoise.expressions import Q, Subquery
+from tortoise.queryset import QuerySet
+
+from accounts.models import Role
+from accounts.service import Principal, require_role
+from grids.catalogue import departments_of
+from grids.models import GridWorker
+from tickets.history import TicketEventRecord
+from tickets.lifecycle import Action, TicketStatus
+from tickets.models import Ticket, TicketEvent
+from tickets.records import TicketRecord
+
+
+class Reach(StrEnum):
+    """Which tickets a role sees."""
+
+    ALL = "ALL"
+    DEPARTMENT = "DEPARTMENT"
+    GRID = "GRID"
+    OWN = "OWN"
+    NONE = "NONE"
+
+
+REACH: Mapping[Role, Reach] = {
+    Role.ADMIN: Reach.ALL,
+    Role.AGENT: Reach.ALL,
+    Role.DEPARTMENT: Reach.DEPARTMENT,
+    Role.GRID_WORKER: Reach.GRID,
+    Role.CITIZEN: Reach.OWN,
+    Role.MERCHANT: Reach.NONE,
+}
+#: The steps that bring a ticket to a department: it sees the ticket from then on.
+HANDED_OVER = (Action.DISPATCH, Action.TRANSFER)
+#: Roles that see the citizen's phone of every ticket they see.
+PHONE_ALWAYS = frozenset({Role.ADMIN, Role.AGENT})
+#: Roles that see it while their department handles the ticket.
+PHONE_WHILE_HANDLING = frozenset({Role.DEPARTMENT})
+#: Roles that see every step of a ticket's history; the others see :data:`PUBLIC_STEPS`.
+FULL_HISTORY = frozenset({Role.ADMIN, Role.AGENT, Role.DEPARTMENT, Role.GRID_WORKER})
+#: The steps a citizen is shown, and whether with their note (the reply, for these).
+PUBLIC_STEPS: Mapping[Action, bool] = {
+    Action.RECEIVE: False,
+    Action.DISPATCH: False,
+    Action.RESOLVE_AT_INTAKE: True,
+    Action.RESOLVE: True,
+    Action.RESOLVE_ON_SITE: True,
+    Action.REVISIT: False,
+}
+_NOTHING = Q(id__in=[])
+
+
+class PublicStatus(StrEnum):
+    """What a citizen is told of a ticket's status."""
+
+    ACCEPTED = "ACCEPTED"  # 已受理
+    IN_PROGRESS = "IN_PROGRESS"  # 办理中
+    REPLIED = "REPLIED"  # 已答复
+    CLOSED = "CLOSED"  # 已办结
+
+
+PUBLIC_STATUS: Mapping[TicketStatus, PublicStatus] = {
+    TicketStatus.RECEIVED: PublicStatus.ACCEPTED,
+    TicketStatus.DISPATCHED: PublicStatus.ACCEPTED,
+    TicketStatus.RETURNED: PublicStatus.ACCEPTED,
+    TicketStatus.IN_PROGRESS: PublicStatus.IN_PROGRESS,
+    TicketStatus.REOPENED: PublicStatus.IN_PROGRESS,
+    # Handled together with the ticket it was merged into (CLOSED once that closes).
+    TicketStatus.MERGED: PublicStatus.IN_PROGRESS,
+    TicketStatus.RESOLVED: PublicStatus.REPLIED,
+    TicketStatus.CLOSED: PublicStatus.CLOSED,
+}
+
+
+async def scope(principal: Principal | None) -> Q:
+    """The filter on :class:`~tickets.models.Ticket` selecting what ``principal`` sees.
+
+    Raises Unauthenticated without a principal.
+    """
+    principal = require_role(principal, *REACH)
+    reach = REACH[principal.role]
+    if reach is Reach.ALL:
+        return Q()
+    if reach is Reach.DEPARTMENT:
+        department = (await departments_of([principal.account_id])).get(principal.account_id)
+        if department is None:
+            return _NOTHING
+        handed = TicketEvent.filter(department_id=department.id, action__in=HANDED_OVER)
+        return Q(department_id=department.id) | Q(id__in=Subquery(handed.values("ticket_id")))
+    if reach is Reach.GRID:
+        served = GridWorker.filter(account_id=principal.account_id, grid_id__isnull=False)
+        return Q(grid_id__in=Subquery(served.values("grid_id")))
+    if reach is Reach.OWN:
+        return Q(citizen_id=principal.account_id)
+    return _NOTHING
+
+
+async def visible_tickets(principal: Principal | None) -> QuerySet[Ticket]:
+    """The tickets ``principal`` sees, as a query to filter further."""
+    return Ticket.filter(await scope(principal))
+
+
+async def can_see(principal: Principal | None, ticket: TicketRecord) -> bool:
+    """Whether ``principal`` sees ``ticket`` (False without a principal)."""
+    if principal is None:
+        return False
+    reach = REACH[principal.role]
+    if reach in (Reach.ALL, Reach.NONE):
+        return reach is Reach.ALL
+    return await (await visible_tickets(principal)).filter(id=ticket.id).exists()
+
+
+def sees_phone(
+    principal: Principal | None, ticket: TicketRecord, viewer_department_id: int | None
+) -> bool:
+    """Whether ``principal`` sees the citizen's name and phone unmasked (else
+    :func:`wuyou.privacy.mask_phone`): agents and administrators, and the department
+    handling the ticket now. ``viewer_department_id`` is the principal's department, if
+    any (callers load it once per request)."""
+    if principal is None:
+        return False
+    if principal.role in PHONE_ALWAYS:
+        return True
+    return (
+        principal.role in PHONE_WHILE_HANDLING
+        and viewer_department_id is not None
+        and ticket.department_id == viewer_department_id
+    )
+
+
+def public_status(ticket: TicketRecord) -> PublicStatus:
+    """What the citizen is told of ``ticket``'s status: a merged follower is CLOSED once
+    its master has closed it."""
+    if ticket.status is TicketStatus.MERGED and ticket.closed_at is not None:
+        return PublicStatus.CLOSED
+    return PUBLIC_STATUS[ticket.status]
+
+
+def visible_history(
+    principal: Principal | None, events: Iterable[TicketEventRecord]
+) -> list[TicketEventRecord]:
+    """The steps of a ticket's history ``principal`` may see (of a ticket they can see).
+
+    Staff see every step; anyone else sees the public steps, without who took them and
+    without notes other than the reply.
+    """
+    if principal is not None and principal.role in FULL_HISTORY:
+        return list(events)
+    return [
+        dataclasses.replace(
+            event, actor_id=None, note=event.note if PUBLIC_STEPS[event.action] else ""
+        )
+        for event in events
+        if event.action in PUBLIC_STEPS
+    ]
