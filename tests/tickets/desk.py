@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from accounts.models import Account, Role
-from accounts.service import Principal
+from accounts.service import Principal, create_account
 from grids.models import Area, AreaLevel
 from grids.staff import create_account_with_placement
 from tests.conftest import unique
 from tickets.intake import TicketRequest, create_ticket
 from tickets.records import TicketRecord
-from tickets.sla import TicketKind
+from tickets.sla import TicketKind, Urgency
 
 
 async def principal(username: str) -> Principal:
@@ -50,3 +50,57 @@ async def new_ticket(kind: TicketKind = TicketKind.COMPLAINT) -> TicketRecord:
         ),
         actor=await principal("demo-agent"),
     )
+
+
+async def intake(
+    title: str,
+    *,
+    channel: str = "HL-12345",
+    kind: TicketKind = TicketKind.COMPLAINT,
+    category: str | None = None,
+    grid: str | None = None,
+    urgency: Urgency = Urgency.NORMAL,
+    content: str = "详见标题。",
+    address: str = "",
+    actor: Principal | None = None,
+) -> TicketRecord:
+    """A ticket taken by demo-agent (or ``actor``), located at ``grid``'s centre if given."""
+    area = await Area.get(code=grid) if grid else None
+    return await create_ticket(
+        TicketRequest(
+            channel=channel,
+            kind=kind,
+            title=title,
+            content=content,
+            category=category,
+            urgency=urgency,
+            citizen_name="赵六",
+            citizen_phone="13712345678",
+            lat=area.centroid_lat if area else None,
+            lng=area.centroid_lng if area else None,
+            address=address,
+        ),
+        actor=actor or await principal("demo-agent"),
+    )
+
+
+async def new_citizen() -> Principal:
+    """A new citizen account."""
+    record = await create_account(
+        username=unique("citizen"), role=Role.CITIZEN, display_name="赵六", password=None
+    )
+    return Principal(record.id, record.username, Role.CITIZEN)
+
+
+async def grid_worker(grid_code: str) -> Principal:
+    """A new grid worker serving the grid with ``grid_code``."""
+    record = await create_account_with_placement(
+        username=unique("gw"),
+        role=Role.GRID_WORKER,
+        display_name="网格员",
+        password=None,
+        phone=None,
+        actor=await principal("demo-admin"),
+        grid_code=grid_code,
+    )
+    return Principal(record.id, record.username, Role.GRID_WORKER)

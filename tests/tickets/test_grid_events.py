@@ -5,13 +5,10 @@ from __future__ import annotations
 
 import pytest
 
-from accounts.models import Role
-from accounts.service import Principal
 from grids.catalogue import get_department
 from grids.models import Area, Channel, ChannelKind
-from grids.staff import create_account_with_placement
 from tests.conftest import unique
-from tests.tickets.desk import new_ticket, principal, staff_of
+from tests.tickets.desk import grid_worker, new_ticket, principal, staff_of
 from tickets import workflow
 from tickets.grid_events import GridEventRequest, report_grid_event, resolve_on_site
 from tickets.intake import TicketRequest, create_ticket
@@ -27,20 +24,6 @@ pytestmark = pytest.mark.usefixtures("connected")
 GRID = "150304001001-G01"
 NEIGHBOUR_GRID = "150304001001-G02"
 PHOTO = "https://img.wuhai.example/grid/2026/1127/0001.jpg"
-
-
-async def worker_of(grid_code: str) -> Principal:
-    """A new grid worker serving the grid with ``grid_code``."""
-    record = await create_account_with_placement(
-        username=unique("gw"),
-        role=Role.GRID_WORKER,
-        display_name="网格员",
-        password=None,
-        phone=None,
-        actor=await principal("demo-admin"),
-        grid_code=grid_code,
-    )
-    return Principal(record.id, record.username, Role.GRID_WORKER)
 
 
 async def event(category: str, grid_code: str = GRID, **fields: object) -> GridEventRequest:
@@ -81,7 +64,7 @@ async def history(ticket: TicketRecord) -> list[tuple[str, int | None, str]]:
 async def test_a_report_goes_at_once_to_the_nearest_body_for_its_category(
     category: str, body: str, name: str
 ) -> None:
-    worker = await worker_of(GRID)
+    worker = await grid_worker(GRID)
     ticket = await report_grid_event(await event(category), actor=worker)
     department = await get_department(body)
     assert department is not None and department.name == name
@@ -97,7 +80,7 @@ async def test_a_report_goes_at_once_to_the_nearest_body_for_its_category(
 
 
 async def test_settled_on_the_spot_the_event_closes_at_once() -> None:
-    worker = await worker_of(GRID)
+    worker = await grid_worker(GRID)
     note = "已当场劝导双方，达成谅解。"
     ticket = await report_grid_event(
         await event("DISPUTES.CIVIL.NEIGHBOURS", resolved_on_site=f" {note} "), actor=worker
@@ -112,7 +95,7 @@ async def test_settled_on_the_spot_the_event_closes_at_once() -> None:
 
 
 async def test_a_retry_with_the_same_key_returns_the_routed_event() -> None:
-    worker = await worker_of(GRID)
+    worker = await grid_worker(GRID)
     request = await event("URBAN.CITYSCAPE.STREET_VENDING", idempotency_key=unique("key"))
     first = await report_grid_event(request, actor=worker)
     again = await report_grid_event(request, actor=worker)
@@ -121,7 +104,7 @@ async def test_a_retry_with_the_same_key_returns_the_routed_event() -> None:
 
 
 async def test_a_worker_reports_only_in_their_own_grid() -> None:
-    worker = await worker_of(GRID)
+    worker = await grid_worker(GRID)
     for request in (
         await event("DISPUTES.CIVIL.NEIGHBOURS", grid_code=NEIGHBOUR_GRID),
         await event("DISPUTES.CIVIL.NEIGHBOURS", lat=30.0, lng=120.0),  # not in the city
@@ -140,7 +123,7 @@ async def test_a_worker_reports_only_in_their_own_grid() -> None:
 
 
 async def test_every_problem_of_a_report_is_listed_photos_by_index() -> None:
-    worker = await worker_of(GRID)
+    worker = await grid_worker(GRID)
     photos = (PHOTO, "ftp://img.wuhai.example/2.jpg", "照片", "https://x.example/" + "a" * 490)
     with pytest.raises(DomainError) as bad:
         await report_grid_event(await event("", photos=photos, resolved_on_site="  "), actor=worker)
@@ -162,7 +145,7 @@ async def test_every_problem_of_a_report_is_listed_photos_by_index() -> None:
 
 
 async def test_resolving_on_the_spot_is_for_the_grids_worker_before_the_body_signs() -> None:
-    worker, stranger = await worker_of(GRID), await worker_of(NEIGHBOUR_GRID)
+    worker, stranger = await grid_worker(GRID), await grid_worker(NEIGHBOUR_GRID)
     signed = await report_grid_event(await event("ENVIRONMENT.AIR.CATERING_FUMES"), actor=worker)
     with pytest.raises(Forbidden):
         await resolve_on_site(number=signed.number, note="已处理", actor=stranger)
@@ -190,7 +173,7 @@ async def test_only_grid_events_are_resolved_on_the_spot() -> None:
     grid = await Area.get(id=hotline.grid_id)
     with pytest.raises(DomainError) as refused:
         await resolve_on_site(
-            number=hotline.number, note="已处理", actor=await worker_of(grid.code)
+            number=hotline.number, note="已处理", actor=await grid_worker(grid.code)
         )
     assert refused.value.code is ErrorCode.INVALID
 
@@ -208,6 +191,6 @@ async def test_a_grid_worker_files_tickets_only_on_the_grid_channel() -> None:
                 lat=request.lat,
                 lng=request.lng,
             ),
-            actor=await worker_of(GRID),
+            actor=await grid_worker(GRID),
         )
     assert (refused.value.field, refused.value.code) == ("channel", ErrorCode.INVALID)

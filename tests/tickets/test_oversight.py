@@ -6,12 +6,8 @@ from typing import Any
 
 import pytest
 
-from accounts.models import Role
-from accounts.service import Principal
 from grids.models import Area, AreaLevel
-from grids.staff import create_account_with_placement
-from tests.conftest import unique
-from tests.tickets.desk import new_ticket, principal, staff_of
+from tests.tickets.desk import grid_worker, new_ticket, principal, staff_of
 from tickets import oversight, workflow
 from tickets.lifecycle import Action, Satisfaction, TicketStatus
 from tickets.models import TicketEvent
@@ -35,19 +31,6 @@ async def _events(ticket: TicketRecord, action: Action) -> list[dict[str, Any]]:
         .order_by("id")
         .values("from_status", "to_status", "actor_id", "department_id", "note")
     )
-
-
-async def _grid_worker(grid_code: str) -> Principal:
-    record = await create_account_with_placement(
-        username=unique("grid"),
-        role=Role.GRID_WORKER,
-        display_name="网格员",
-        password=None,
-        phone=None,
-        actor=await principal("demo-admin"),
-        grid_code=grid_code,
-    )
-    return Principal(record.id, record.username, Role.GRID_WORKER)
 
 
 async def test_urging_counts_and_records_without_changing_the_status() -> None:
@@ -149,10 +132,10 @@ async def test_grid_workers_add_notes_only_in_their_grid() -> None:
     own = (await Area.get(id=ticket.grid_id)).code
     other = await Area.filter(level=AreaLevel.GRID).exclude(id=ticket.grid_id).first()
     assert other is not None
-    await oversight.add_note(number=ticket.number, note="现场已核实", actor=await _grid_worker(own))
+    await oversight.add_note(number=ticket.number, note="现场已核实", actor=await grid_worker(own))
     with pytest.raises(Forbidden):
         await oversight.add_note(
-            number=ticket.number, note="别处网格", actor=await _grid_worker(other.code)
+            number=ticket.number, note="别处网格", actor=await grid_worker(other.code)
         )
     assert [e["note"] for e in await _events(ticket, Action.ADD_NOTE)] == ["现场已核实"]
 

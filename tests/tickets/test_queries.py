@@ -14,12 +14,9 @@ import pytest
 
 from accounts.models import Role
 from accounts.service import Principal, create_account
-from grids.models import Area
-from grids.staff import create_account_with_placement
 from tests.conftest import unique
-from tests.tickets.desk import principal, staff_of
+from tests.tickets.desk import grid_worker, intake, new_citizen, principal, staff_of
 from tickets import merging, workflow
-from tickets.intake import TicketRequest, create_ticket
 from tickets.lifecycle import TicketStatus
 from tickets.queries import TicketFilter, TicketOrder, list_tickets, my_queue
 from tickets.records import TicketRecord, get_tickets_by_id
@@ -54,38 +51,6 @@ class Desk:
         return {by_id[r.id] for r in records}
 
 
-async def intake(
-    title: str,
-    *,
-    channel: str = "HL-12345",
-    kind: TicketKind = TicketKind.COMPLAINT,
-    category: str | None = None,
-    grid: str | None = None,
-    urgency: Urgency = Urgency.NORMAL,
-    content: str = "详见标题。",
-    address: str = "",
-    actor: Principal | None = None,
-) -> TicketRecord:
-    """A ticket taken by demo-agent (or ``actor``), located at ``grid``'s centre if given."""
-    area = await Area.get(code=grid) if grid else None
-    return await create_ticket(
-        TicketRequest(
-            channel=channel,
-            kind=kind,
-            title=title,
-            content=content,
-            category=category,
-            urgency=urgency,
-            citizen_name="赵六",
-            citizen_phone="13712345678",
-            lat=area.centroid_lat if area else None,
-            lng=area.centroid_lng if area else None,
-            address=address,
-        ),
-        actor=actor or await principal("demo-agent"),
-    )
-
-
 @pytest.fixture
 async def desk() -> AsyncIterator[Desk]:
     """Monday 09:00: t1–t4 received together (t4 by a citizen online); t1 and t3 go to
@@ -99,16 +64,8 @@ async def desk() -> AsyncIterator[Desk]:
     try:
         agent = await principal("demo-agent")
         cg = await staff_of("150300-CG")
-        citizen = await _citizen()
-        worker = await create_account_with_placement(
-            username=unique("gw"),
-            role=Role.GRID_WORKER,
-            display_name="网格员",
-            password=None,
-            phone=None,
-            actor=await principal("demo-admin"),
-            grid_code=GRID_A,
-        )
+        citizen = await new_citizen()
+        worker = await grid_worker(GRID_A)
         t = {
             "t1": await intake(
                 "饭店油烟扰民",
@@ -166,17 +123,10 @@ async def desk() -> AsyncIterator[Desk]:
             start=start,
             tickets={name: fresh[r.id] for name, r in t.items()},
             citizen=citizen,
-            worker=Principal(worker.id, worker.username, Role.GRID_WORKER),
+            worker=worker,
         )
     finally:
         clock.install(previous)
-
-
-async def _citizen() -> Principal:
-    record = await create_account(
-        username=unique("citizen"), role=Role.CITIZEN, display_name="赵六", password=None
-    )
-    return Principal(record.id, record.username, Role.CITIZEN)
 
 
 async def _walk(
@@ -343,7 +293,7 @@ async def test_each_role_lists_what_it_may_see(desk: Desk) -> None:
     assert await _names(desk, await staff_of("150300-ZJ")) == set()
     assert await _names(desk, desk.worker) == {"t1", "t3", "t6"}
     assert await _names(desk, desk.citizen) == {"t4"}
-    assert await _names(desk, await _citizen()) == set()
+    assert await _names(desk, await new_citizen()) == set()
     merchant = await create_account(
         username=unique("merchant"), role=Role.MERCHANT, display_name="商家", password=None
     )

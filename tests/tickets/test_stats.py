@@ -13,8 +13,7 @@ import pytest
 from accounts.models import Role
 from accounts.service import Principal, create_account
 from tests.conftest import unique
-from tests.tickets.desk import principal, staff_of
-from tests.tickets.test_queries import intake
+from tests.tickets.desk import intake, principal, staff_of
 from tickets import merging, workflow
 from tickets.lifecycle import Satisfaction
 from tickets.sla import TicketKind

@@ -9,10 +9,9 @@ import pytest
 from accounts.models import Role
 from accounts.service import Principal, create_account
 from grids.models import Area
-from grids.staff import create_account_with_placement
 from grids.workers import assign_grid_worker
 from tests.conftest import unique
-from tests.tickets.desk import new_ticket, principal, staff_of
+from tests.tickets.desk import grid_worker, new_ticket, principal, staff_of
 from tickets import workflow
 from tickets.history import history_of
 from tickets.intake import TicketRequest, create_ticket
@@ -113,16 +112,7 @@ async def test_a_grid_worker_sees_the_grids_they_serve_now() -> None:
     grid = await Area.get(id=ticket.grid_id)
     other = await Area.filter(level="GRID").exclude(id=grid.id).order_by("code").first()
     assert other is not None
-    record = await create_account_with_placement(
-        username=unique("gw"),
-        role=Role.GRID_WORKER,
-        display_name="网格员",
-        password=None,
-        phone=None,
-        actor=admin,
-        grid_code=grid.code,
-    )
-    worker = Principal(record.id, record.username, Role.GRID_WORKER)
+    worker = await grid_worker(grid.code)
     assert await _sees(worker, ticket)
     await assign_grid_worker(username=worker.username, grid_code=other.code, actor=admin)
     assert not await _sees(worker, ticket)
