@@ -43,8 +43,8 @@ strawberry.enum(
 strawberry.enum(Urgency, description="NORMAL, URGENT (the same working day), CRITICAL (2 hours).")
 strawberry.enum(
     SlaWarning,
-    description="How late a ticket runs against its running deadline: YELLOW once 80% of "
-    "the time is gone, RED once overdue.",
+    description="How late a ticket runs against its running deadline: YELLOW once the SLA "
+    "policy's warning share of the time is gone (80% by default), RED once overdue.",
 )
 strawberry.enum(Satisfaction, description="The citizen's answer at the revisit (回访).")
 strawberry.enum(Action, name="TicketAction", description="A step in a ticket's history.")

@@ -55,6 +55,7 @@ async def test_migrations_apply_to_an_empty_database_and_rerun_cleanly(tmp_path:
         "ticket_event",
         "ticket_extension",
         "calendar_day",
+        "sla_setting",
     } <= tables
     assert "daily_counter" not in tables
     assert sorted(applied) == sorted(_migration_files())

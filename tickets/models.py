@@ -1,5 +1,5 @@
 """Hotline tickets (工单): categories, the tickets themselves, their history, extension
-requests, and the calendar's public holidays."""
+requests, the calendar's public holidays, and the SLA policy's settings."""
 
 from __future__ import annotations
 
@@ -215,3 +215,24 @@ class CalendarDay(Model):
 
     class Meta:
         table = "calendar_day"
+
+
+class SlaSetting(Model):
+    """The SLA policy as administrators configured it (no row: the defaults).
+
+    One row holds the numbers that differ from the built-in defaults, by name
+    (``replyDays``, ``completeDays.COMPLAINT`` ...). The rules relate the numbers to each
+    other, so a change is checked against the whole policy and saved whole, with a
+    conditional update on ``version``.
+    """
+
+    id = fields.IntField(primary_key=True)
+    settings: fields.JSONField[dict[str, Any]] = fields.JSONField(default=dict)
+    version = fields.IntField()
+    updated_at = fields.DatetimeField()
+    updated_by: fields.ForeignKeyRelation[Any] = fields.ForeignKeyField(
+        "accounts.Account", related_name=False, on_delete=fields.RESTRICT
+    )
+
+    class Meta:
+        table = "sla_setting"

@@ -1,7 +1,8 @@
 """Deadlines (SLA) of a ticket from its kind, urgency and category, and how late it runs.
 
-Pure: the policy is data (configurable per city), time comes in as arguments, and
-working days come from a :class:`~tickets.calendar.WorkingCalendar`.
+Pure: the policy is data (a city's administrators configure it, see
+:mod:`tickets.policy`), time comes in as arguments, and working days come from a
+:class:`~tickets.calendar.WorkingCalendar`.
 
 Defaults, as the hotline's rules state them: a CRITICAL ticket is completed within 2
 hours and an URGENT one the same working day; otherwise a consultation within 3 working
@@ -37,7 +38,8 @@ class Urgency(StrEnum):
 
 
 class SlaWarning(StrEnum):
-    """How late a deadline runs: NONE, YELLOW at 80% of the time, RED once overdue."""
+    """How late a deadline runs: NONE, YELLOW once the policy's share of the time has
+    passed (80% by default), RED once overdue."""
 
     NONE = "NONE"
     YELLOW = "YELLOW"
@@ -70,6 +72,48 @@ class SlaPolicy:
     warning_share: float = 0.8
 
 
+#: The policy of a city that configured nothing.
+DEFAULT_POLICY = SlaPolicy()
+
+
+def minutes(duration: timedelta) -> int:
+    """A duration in whole minutes."""
+    return duration // timedelta(minutes=1)
+
+
+def settings_of(policy: SlaPolicy) -> dict[str, int | float]:
+    """The policy's numbers by the names administrators set them with
+    (``completeDays.COMPLAINT``, ``replyDays``, ``criticalSignMinutes`` ...)."""
+    return {
+        **{f"completeDays.{kind}": days for kind, days in policy.complete_days.items()},
+        "replyDays": policy.reply_days,
+        "signDays": policy.sign_days,
+        "returnDays": policy.return_days,
+        "revisitDays": policy.revisit_days,
+        "criticalCompleteMinutes": minutes(policy.critical_complete),
+        "criticalSignMinutes": minutes(policy.critical_sign),
+        "urgentSignMinutes": minutes(policy.urgent_sign),
+        "warningShare": policy.warning_share,
+    }
+
+
+def policy_of(settings: Mapping[str, int | float]) -> SlaPolicy:
+    """The default policy with ``settings`` (named as by :func:`settings_of`) in place of
+    its numbers."""
+    value = {**settings_of(DEFAULT_POLICY), **settings}
+    return SlaPolicy(
+        complete_days={kind: int(value[f"completeDays.{kind}"]) for kind in TicketKind},
+        reply_days=int(value["replyDays"]),
+        sign_days=int(value["signDays"]),
+        return_days=int(value["returnDays"]),
+        revisit_days=int(value["revisitDays"]),
+        critical_complete=timedelta(minutes=value["criticalCompleteMinutes"]),
+        critical_sign=timedelta(minutes=value["criticalSignMinutes"]),
+        urgent_sign=timedelta(minutes=value["urgentSignMinutes"]),
+        warning_share=float(value["warningShare"]),
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class Deadlines:
     """When the department must sign for, reply to and complete a ticket."""
@@ -86,7 +130,7 @@ def deadlines(
     kind: TicketKind,
     urgency: Urgency,
     calendar: WorkingCalendar,
-    policy: SlaPolicy = SlaPolicy(),
+    policy: SlaPolicy = DEFAULT_POLICY,
     category_reply_days: int | None = None,
     category_complete_days: int | None = None,
 ) -> Deadlines:
@@ -111,21 +155,21 @@ def deadlines(
 
 
 def return_deadline(
-    dispatched_at: datetime, calendar: WorkingCalendar, policy: SlaPolicy = SlaPolicy()
+    dispatched_at: datetime, calendar: WorkingCalendar, policy: SlaPolicy = DEFAULT_POLICY
 ) -> datetime:
     """Until when a department may return (退单) a ticket dispatched to it."""
     return calendar.add_working_days(dispatched_at, policy.return_days)
 
 
 def revisit_deadline(
-    resolved_at: datetime, calendar: WorkingCalendar, policy: SlaPolicy = SlaPolicy()
+    resolved_at: datetime, calendar: WorkingCalendar, policy: SlaPolicy = DEFAULT_POLICY
 ) -> datetime:
     """Until when the citizen must be revisited (回访) after resolution."""
     return calendar.add_working_days(resolved_at, policy.revisit_days)
 
 
 def warning(
-    start: datetime, deadline: datetime, now: datetime, policy: SlaPolicy = SlaPolicy()
+    start: datetime, deadline: datetime, now: datetime, policy: SlaPolicy = DEFAULT_POLICY
 ) -> SlaWarning:
     """RED once ``deadline`` has passed, YELLOW once the policy's share of the time from
     ``start`` to it has, NONE before."""
@@ -150,7 +194,7 @@ UNWATCHED = Watch(due_at=None, warning=SlaWarning.NONE, check_at=None)
 
 
 def watch(
-    start: datetime, due: datetime | None, now: datetime, policy: SlaPolicy = SlaPolicy()
+    start: datetime, due: datetime | None, now: datetime, policy: SlaPolicy = DEFAULT_POLICY
 ) -> Watch:
     """The :class:`Watch` of a deadline ``due`` whose time began at ``start``."""
     if due is None:

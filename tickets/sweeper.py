@@ -18,11 +18,12 @@ from datetime import datetime
 from tortoise.transactions import in_transaction
 
 from tickets import oversight
+from tickets.catalogue import sla_policy
 from tickets.lifecycle import WITH_DEPARTMENT, Action
 from tickets.live import ticket_event
 from tickets.models import Ticket
 from tickets.records import TICKET_COLUMNS, TicketRecord, get_tickets_by_id
-from tickets.sla import SlaWarning, watch
+from tickets.sla import SlaPolicy, SlaWarning, watch
 from tickets.workflow import running_deadline
 from wuyou import clock, events
 from wuyou.errors import DomainError
@@ -58,9 +59,12 @@ async def sweep_tickets(now: datetime | None = None, batch: int = 500) -> Ticket
     )
     turned = {SlaWarning.NONE: 0, SlaWarning.YELLOW: 0, SlaWarning.RED: 0}
     supervised = 0
+    if not rows:  # an idle sweep costs one query
+        return TicketSweepReport(yellow=0, red=0, supervised=0)
+    policy = await sla_policy()
     for row in rows:
         check_at = row.pop("check_at")
-        swept = await _sweep(TicketRecord(**row), check_at, now)
+        swept = await _sweep(TicketRecord(**row), check_at, now, policy)
         if swept is not None:
             warning, supervising = swept
             turned[warning] += 1
@@ -71,13 +75,13 @@ async def sweep_tickets(now: datetime | None = None, batch: int = 500) -> Ticket
 
 
 async def _sweep(
-    ticket: TicketRecord, check_at: datetime, now: datetime
+    ticket: TicketRecord, check_at: datetime, now: datetime, policy: SlaPolicy
 ) -> tuple[SlaWarning, bool] | None:
     """Bring one ticket's warning and next look up to ``now``. The warning it turned to
     (NONE when it did not change) and whether it was supervised; None when the ticket was
     not this caller's to sweep."""
     start, _ = running_deadline(ticket, ticket.status, {}, now)
-    running = watch(start, ticket.due_at, now)
+    running = watch(start, ticket.due_at, now, policy)
     changed = running.warning is not ticket.warning
     supervising = (
         running.warning is SlaWarning.RED

@@ -17,7 +17,7 @@ from tortoise.transactions import in_transaction
 from accounts.models import Role
 from accounts.service import Principal, require_role
 from grids.catalogue import departments_of, get_department
-from tickets.catalogue import working_calendar
+from tickets.catalogue import sla_policy, working_calendar
 from tickets.lifecycle import Action, Satisfaction, TicketStatus, check, revisit_target
 from tickets.live import ticket_event
 from tickets.models import Category, Ticket, TicketEvent
@@ -55,7 +55,8 @@ async def _own_department(actor: Principal, ticket: TicketRecord) -> int:
 async def _deadlines(
     ticket: TicketRecord, *, received_at: datetime, dispatched_at: datetime
 ) -> Deadlines:
-    """The ticket's deadlines on the configured calendar, with its category's overrides."""
+    """The ticket's deadlines by the configured policy and calendar, with its category's
+    overrides."""
     category = await Category.get_or_none(id=ticket.category_id) if ticket.category_id else None
     return deadlines(
         received_at=received_at,
@@ -63,6 +64,7 @@ async def _deadlines(
         kind=ticket.kind,
         urgency=ticket.urgency,
         calendar=await working_calendar(),
+        policy=await sla_policy(),
         category_reply_days=category.reply_days if category else None,
         category_complete_days=category.complete_days if category else None,
     )
@@ -115,7 +117,7 @@ async def move(
     An ``actor`` of None is the platform itself (the sweeper). Raises INVALID_STATE when
     another step moved the ticket first.
     """
-    running = watch(*running_deadline(ticket, target, changes, now), now)
+    running = watch(*running_deadline(ticket, target, changes, now), now, await sla_policy())
     columns = {
         **changes,
         "status": target,
@@ -217,7 +219,7 @@ async def resolve(*, number: str, reply: str, actor: Principal | None) -> Ticket
     changes = {
         "reply": text,
         "resolved_at": now,
-        "revisit_deadline": revisit_deadline(now, await working_calendar()),
+        "revisit_deadline": revisit_deadline(now, await working_calendar(), await sla_policy()),
     }
     return await move(
         ticket,
@@ -242,7 +244,7 @@ async def resolve_at_intake(*, number: str, reply: str, actor: Principal | None)
         "reply": text,
         "resolved_at": now,
         "resolved_at_intake": True,
-        "revisit_deadline": revisit_deadline(now, await working_calendar()),
+        "revisit_deadline": revisit_deadline(now, await working_calendar(), await sla_policy()),
     }
     return await move(ticket, Action.RESOLVE_AT_INTAKE, actor, target, changes, note=text, now=now)
 
@@ -306,10 +308,14 @@ async def return_ticket(*, number: str, reason: str, actor: Principal | None) ->
         raise DomainError(ErrorCode.REQUIRED, "请说明退单理由。", "reason")
     now = clock.now()
     assert ticket.dispatched_at is not None
-    if actor.role is Role.DEPARTMENT and now > return_deadline(
-        ticket.dispatched_at, await working_calendar()
-    ):
-        raise DomainError(ErrorCode.TOO_LATE, "已超过退单期限（派单后 2 个工作日）。", "number")
+    if actor.role is Role.DEPARTMENT:
+        policy = await sla_policy()
+        if now > return_deadline(ticket.dispatched_at, await working_calendar(), policy):
+            raise DomainError(
+                ErrorCode.TOO_LATE,
+                f"已超过退单期限（派单后 {policy.return_days} 个工作日）。",
+                "number",
+            )
     changes = {
         "department_id": None,
         "return_count": ticket.return_count + 1,

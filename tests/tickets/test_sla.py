@@ -8,14 +8,17 @@ import pytest
 
 from tickets.holidays import china_calendar
 from tickets.sla import (
+    DEFAULT_POLICY,
     Deadlines,
     SlaPolicy,
     SlaWarning,
     TicketKind,
     Urgency,
     deadlines,
+    policy_of,
     return_deadline,
     revisit_deadline,
+    settings_of,
     warning,
 )
 from wuyou.clock import CITY_TIMEZONE
@@ -116,3 +119,28 @@ def test_the_policy_is_configurable() -> None:
     assert due.sign == end_of("2026-03-06")
     halfway = received + (due.complete - received) / 2
     assert warning(received, due.complete, halfway, strict) is SlaWarning.YELLOW
+
+
+def test_a_policy_by_its_settings_names() -> None:
+    assert policy_of({}) == DEFAULT_POLICY
+    assert settings_of(DEFAULT_POLICY) == {
+        "completeDays.CONSULTATION": 3,
+        "completeDays.REQUEST": 5,
+        "completeDays.COMPLAINT": 5,
+        "completeDays.REPORT": 5,
+        "completeDays.SUGGESTION": 5,
+        "completeDays.PRAISE": 3,
+        "replyDays": 2,
+        "signDays": 1,
+        "returnDays": 2,
+        "revisitDays": 1,
+        "criticalCompleteMinutes": 120,
+        "criticalSignMinutes": 30,
+        "urgentSignMinutes": 120,
+        "warningShare": 0.8,
+    }
+    city = policy_of({"completeDays.REPORT": 7, "urgentSignMinutes": 90, "warningShare": 0.7})
+    assert city.complete_days[TicketKind.REPORT] == 7
+    assert city.complete_days[TicketKind.COMPLAINT] == 5
+    assert (city.urgent_sign, city.warning_share) == (timedelta(minutes=90), 0.7)
+    assert policy_of(settings_of(city)) == city

@@ -3,6 +3,7 @@ from tortoise.migrations import operations as ops
 import functools
 from json import dumps, loads
 from tickets.lifecycle import Action
+from tortoise.fields.base import OnDelete
 from tortoise import fields
 from tortoise.indexes import Index
 
@@ -12,6 +13,18 @@ class Migration(migrations.Migration):
     initial = False
 
     operations = [
+        ops.CreateModel(
+            name='SlaSetting',
+            fields=[
+                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('settings', fields.JSONField(default=dict, encoder=functools.partial(dumps, separators=(',', ':')), decoder=loads)),
+                ('version', fields.IntField()),
+                ('updated_at', fields.DatetimeField(auto_now=False, auto_now_add=False)),
+                ('updated_by', fields.ForeignKeyField('accounts.Account', source_field='updated_by_id', db_constraint=True, to_field='id', related_name=False, on_delete=OnDelete.RESTRICT)),
+            ],
+            options={'table': 'sla_setting', 'app': 'tickets', 'pk_attr': 'id', 'table_description': 'The SLA policy as administrators configured it (no row: the defaults).'},
+            bases=['Model'],
+        ),
         ops.AddField(
             model_name='Ticket',
             name='check_at',
