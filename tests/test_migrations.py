@@ -67,7 +67,9 @@ async def test_models_have_no_changes_missing_from_migrations() -> None:
     try:
         from tortoise.context import require_context
 
-        detector = MigrationAutodetector(require_context().apps, config["apps"])
+        apps = require_context().apps
+        assert apps is not None
+        detector = MigrationAutodetector(apps, config["apps"])
         writers = await detector.changes()
     finally:
         await Tortoise.close_connections()

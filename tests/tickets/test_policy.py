@@ -133,8 +133,8 @@ async def test_a_change_applies_to_deadlines_set_after_it(manual: ManualClock) -
     assert (policy.complete_days[TicketKind.COMPLAINT], policy.sign_days) == (10, 3)
     assert (policy.revisit_days, policy.warning_share) == (2, 0.5)
     assert policy.complete_days[TicketKind.REPORT] == 5 and policy.return_days == 2
-    row = await SlaSetting.get(id=SLA_SETTING_ID)
-    assert (row.updated_by_id, row.updated_at) == (admin.account_id, manual.now())
+    [row] = await SlaSetting.filter(id=SLA_SETTING_ID).values("updated_by_id", "updated_at")
+    assert (row["updated_by_id"], row["updated_at"]) == (admin.account_id, manual.now())
 
     after = await _dispatched(unique("政策后"))
     assert after.dispatched_at is not None and after.sign_deadline is not None

@@ -36,7 +36,13 @@ def end_of(day: str) -> datetime:
     return local(f"{day} 00:00") + timedelta(days=1)
 
 
-def _deadlines(kind: TicketKind, urgency: Urgency = Urgency.NORMAL, **category: int) -> Deadlines:
+def _deadlines(
+    kind: TicketKind,
+    urgency: Urgency = Urgency.NORMAL,
+    *,
+    category_reply_days: int | None = None,
+    category_complete_days: int | None = None,
+) -> Deadlines:
     received = local("2026-03-06 10:00")  # a Friday
     return deadlines(
         received_at=received,
@@ -44,7 +50,8 @@ def _deadlines(kind: TicketKind, urgency: Urgency = Urgency.NORMAL, **category: 
         kind=kind,
         urgency=urgency,
         calendar=CALENDAR,
-        **category,
+        category_reply_days=category_reply_days,
+        category_complete_days=category_complete_days,
     )
 
 
