@@ -38,6 +38,18 @@ console = Console(stderr=True)
 T = TypeVar("T")
 #: Commercial merchants ``seed --demo`` loads unless told otherwise.
 DEMO_MERCHANTS = 1300
+#: Hotline tickets (a year of them) ``seed --demo`` loads unless told otherwise.
+DEMO_TICKETS = 50_000
+
+DemoTickets = Annotated[
+    int,
+    typer.Option(
+        "--tickets",
+        help="Hotline tickets to load with --demo: about a year of them, ending now, with "
+        "their history (0 for none). Loaded once: a database that has them keeps them.",
+        min=0,
+    ),
+]
 
 DatabaseUrl = Annotated[
     str | None,
@@ -92,12 +104,15 @@ def _migrate(settings: Settings) -> None:
     _run(lambda: db.migrate(settings.database_url))
 
 
-def _seed_demo(settings: Settings, merchants: int = DEMO_MERCHANTS) -> None:
-    """Load the demo city, its providers (``merchants`` commercial ones among them) and the
-    hotline's catalogue (categories and public holidays)."""
-    from grids.demo import seed_demo_city
+def _seed_demo(
+    settings: Settings, merchants: int = DEMO_MERCHANTS, tickets: int = DEMO_TICKETS
+) -> None:
+    """Load the demo city, its providers (``merchants`` commercial ones among them), the
+    hotline's catalogue (categories and public holidays) and ``tickets`` tickets."""
+    from grids.demo import SeedReport, seed_demo_city
     from merchants.demo import seed_demo_merchants
     from tickets.demo.seed import seed_ticket_catalogue
+    from tickets.demo.tickets import seed_demo_tickets
 
     columns = (
         TextColumn("{task.description:<28}"),
@@ -106,17 +121,23 @@ def _seed_demo(settings: Settings, merchants: int = DEMO_MERCHANTS) -> None:
         TimeElapsedColumn(),
     )
 
-    async def work(progress: _RichSeedProgress) -> tuple[SeedReport, SeedReport, SeedReport]:
+    async def work(progress: _RichSeedProgress) -> tuple[SeedReport, ...]:
         city = await seed_demo_city(progress)
         providers = await seed_demo_merchants(merchants, progress)
-        return city, providers, await seed_ticket_catalogue()
+        catalogue = await seed_ticket_catalogue()
+        loaded = await seed_demo_tickets(tickets, progress) if tickets else 0
+        return city, providers, catalogue, SeedReport({"tickets": loaded})
 
     with Progress(*columns, console=console, transient=False) as progress:
         seeding = _RichSeedProgress(progress)
-        city, providers, catalogue = _run(lambda: _with_database(settings, lambda: work(seeding)))
+        city, providers, catalogue, demo_tickets = _run(
+            lambda: _with_database(settings, lambda: work(seeding))
+        )
     _report("Demo city", city)
     _report("Demo merchants", providers)
     _report("Hotline catalogue", catalogue)
+    if tickets:
+        _report("Demo tickets", demo_tickets)
 
 
 def _report(what: str, report: SeedReport) -> None:
@@ -142,18 +163,22 @@ def _redact(url: str) -> str:
 def serve(
     demo: Annotated[
         bool,
-        typer.Option("--demo", help="Load the demo city and its merchants if not loaded yet."),
+        typer.Option(
+            "--demo",
+            help="Load the demo city, its merchants and a year of tickets if not loaded yet.",
+        ),
     ] = False,
     host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="TCP port.")] = 8000,
     workers: Annotated[int, typer.Option(help="Worker processes.", min=1)] = 1,
+    tickets: DemoTickets = DEMO_TICKETS,
     database_url: DatabaseUrl = None,
 ) -> None:
     """Migrate the database, optionally load the demo city, and serve /graphql."""
     settings = _settings(database_url)
     _migrate(settings)
     if demo:
-        _seed_demo(settings)
+        _seed_demo(settings, tickets=tickets)
     # Worker processes build their own app from the environment.
     os.environ["WUYOU_DATABASE_URL"] = settings.database_url
     if workers > 1 and settings.database_url.startswith("sqlite"):
@@ -185,7 +210,8 @@ def migrate(database_url: DatabaseUrl = None) -> None:
 @app.command()
 def seed(
     demo: Annotated[
-        bool, typer.Option("--demo", help="Load the Wuhai demo city and its merchants.")
+        bool,
+        typer.Option("--demo", help="Load the Wuhai demo city, its merchants and tickets."),
     ] = False,
     merchants: Annotated[
         int,
@@ -196,6 +222,7 @@ def seed(
             min=0,
         ),
     ] = DEMO_MERCHANTS,
+    tickets: DemoTickets = DEMO_TICKETS,
     database_url: DatabaseUrl = None,
 ) -> None:
     """Load data into a migrated database. Idempotent: a second run adds nothing."""
@@ -204,7 +231,7 @@ def seed(
         raise typer.Exit(2)
     settings = _settings(database_url)
     _migrate(settings)
-    _seed_demo(settings, merchants)
+    _seed_demo(settings, merchants, tickets)
 
 
 @token_app.command("create")

@@ -386,6 +386,15 @@ class Ticket(relay.Node):
         records = await info.context.loaders.ticket_history.load(self.record.id)
         return [TicketEvent.of(r) for r in visibility.visible_history(principal, records)]
 
+    @strawberry.field(
+        description="The notes added to it (addTicketNote), oldest first; empty for citizens."
+    )
+    async def notes(self, info: Info) -> list[TicketEvent]:
+        principal = await info.context.principal()
+        records = await info.context.loaders.ticket_history.load(self.record.id)
+        visible = visibility.visible_history(principal, records)
+        return [TicketEvent.of(r) for r in visible if r.action is Action.ADD_NOTE]
+
     @strawberry.field(description="An earlier ticket from the same phone about the same matter.")
     async def likely_duplicate_of(self, info: Info) -> Ticket | None:
         return await _related(info, self.record.likely_duplicate_of_id)

@@ -82,7 +82,17 @@ def test_serve_demo_migrates_seeds_and_serves(tmp_path: Path) -> None:
     log = tmp_path / "serve.log"
     with log.open("wb") as output:
         server = subprocess.Popen(
-            [sys.executable, "-m", "api", "serve", "--demo", "--port", str(port)],
+            [
+                sys.executable,
+                "-m",
+                "api",
+                "serve",
+                "--demo",
+                "--tickets",
+                "2000",
+                "--port",
+                str(port),
+            ],
             cwd=tmp_path,
             env=env,
             stdout=output,

@@ -25,10 +25,12 @@ now (its current row), so they settle as the cohort's tickets are worked on:
   whoever returned them.
 * ``overdue_now``: open tickets whose running deadline (``due_at``) has passed at the
   moment the figures are computed (``HotlineStats.computed_at``).
-* ``revisited``: tickets with the citizen's answer (``satisfaction``: the latest one, as
-  a reopened ticket is asked again); ``satisfied``, ``basically_satisfied``,
-  ``unsatisfied`` split it; ``satisfaction_rate`` = (satisfied + basically_satisfied) /
-  revisited.
+* ``revisited``: the revisits (回访) of the cohort's tickets, every answer counted once
+  as the city counts them: ``satisfied`` and ``basically_satisfied`` are the revisits
+  that closed a ticket (its ``satisfaction`` keeps that answer), ``unsatisfied`` the ones
+  that reopened it (重办: its ``reopen_count``, summed: a ticket reopened and closed
+  later counts one unsatisfied and one satisfied revisit). ``satisfaction_rate`` =
+  (satisfied + basically_satisfied) / revisited.
 
 Every rate is None when its denominator is 0. The department of a ticket is the one
 handling it now (none before dispatch, once returned, or when answered at intake).
@@ -139,12 +141,11 @@ _COUNTED: Mapping[str, Q | None] = {
     "completed_on_time": Q(_COMPLETED, resolved_at__lte=F("complete_deadline")),
     "signed": Q(signed_at__isnull=False),
     "signed_on_time": Q(signed_at__lte=F("sign_deadline")),
-    "revisited": Q(satisfaction__isnull=False),
     "satisfied": Q(satisfaction=Satisfaction.SATISFIED),
     "basically_satisfied": Q(satisfaction=Satisfaction.BASICALLY_SATISFIED),
-    "unsatisfied": Q(satisfaction=Satisfaction.UNSATISFIED),
 }
-_SUMMED = ("returns",)
+#: Each summed figure and the column it sums.
+_SUMMED: Mapping[str, str] = {"returns": "return_count", "unsatisfied": "reopen_count"}
 _TALLIES = (*_COUNTED, "overdue_now", *_SUMMED)
 _DAY = "day"
 #: The city's civil day of ``received_at``, per database dialect.
@@ -162,14 +163,14 @@ def _ratio(part: int, whole: int) -> float | None:
 
 def _figures(tally: Mapping[str, int]) -> Figures:
     """The figures, rates included, from the counts of a group."""
+    revisited = tally["satisfied"] + tally["basically_satisfied"] + tally["unsatisfied"]
     return Figures(
         **{name: tally.get(name, 0) for name in _TALLIES},
+        revisited=revisited,
         first_contact_rate=_ratio(tally["resolved_at_intake"], tally["received"]),
         on_time_completion_rate=_ratio(tally["completed_on_time"], tally["completed"]),
         sign_on_time_rate=_ratio(tally["signed_on_time"], tally["signed"]),
-        satisfaction_rate=_ratio(
-            tally["satisfied"] + tally["basically_satisfied"], tally["revisited"]
-        ),
+        satisfaction_rate=_ratio(tally["satisfied"] + tally["basically_satisfied"], revisited),
     )
 
 
@@ -197,7 +198,7 @@ async def _tallies(cohort: Q, group: str, now: datetime) -> dict[Any, Tally]:
         for name, criterion in _COUNTED.items()
     }
     figures["overdue_now"] = Count("id", _filter=Q(status__in=list(OPEN), due_at__lt=now))
-    figures["returns"] = Sum("return_count")
+    figures.update({name: Sum(column) for name, column in _SUMMED.items()})
     # Aliased apart from the columns: an annotation named like a column it filters on
     # would stand for that column in its own filter.
     aggregates = {f"n_{name}": aggregate for name, aggregate in figures.items()}

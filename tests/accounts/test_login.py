@@ -77,7 +77,9 @@ def test_token_signed_with_another_secret_is_refused(
     forged = TokenIssuer("another-secret-entirely-but-long-enough", timedelta(hours=1)).issue(
         account_id=1, username="demo-admin", role=Role.ADMIN, token_version=0
     )
-    assert error_codes(gql(client, "{ me { username } }", token=forged.token)) == ["UNAUTHENTICATED"]
+    assert error_codes(gql(client, "{ me { username } }", token=forged.token)) == [
+        "UNAUTHENTICATED"
+    ]
 
 
 def _create(client: TestClient, token: str, **fields: object) -> dict:

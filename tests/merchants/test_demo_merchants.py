@@ -323,7 +323,9 @@ async def test_needs_the_demo_city(tmp_path: Path) -> None:
 
 def test_cli_seed_demo_without_commercial_merchants(city_url: str) -> None:
     assert DEMO_MERCHANTS == DEFAULT_COMMERCIAL
-    result = runner.invoke(app, ["seed", "--demo", "--merchants", "0", "--database-url", city_url])
+    result = runner.invoke(
+        app, ["seed", "--demo", "--merchants", "0", "--tickets", "0", "--database-url", city_url]
+    )
     assert result.exit_code == 0, result.output
     assert "Demo city already loaded" in result.output
     assert "Demo merchants loaded: 224 merchants" in result.output
@@ -331,7 +333,9 @@ def test_cli_seed_demo_without_commercial_merchants(city_url: str) -> None:
     with closing(sqlite3.connect(path)) as connection:
         kinds = dict(connection.execute("SELECT kind, COUNT(*) FROM merchant GROUP BY kind"))
     assert kinds == {"COMMERCIAL": 1, "MEDIATION_ORG": 175, "COUNSELLOR": 40, "LAW_FIRM": 8}
-    again = runner.invoke(app, ["seed", "--demo", "--merchants", "0", "--database-url", city_url])
+    again = runner.invoke(
+        app, ["seed", "--demo", "--merchants", "0", "--tickets", "0", "--database-url", city_url]
+    )
     assert again.exit_code == 0, again.output
     assert "Demo merchants already loaded; nothing added." in again.output
     refused = runner.invoke(app, ["seed", "--demo", "--merchants", "-1"])

@@ -19,7 +19,8 @@ TICKET_FIELDS = """number status publicStatus kind urgency citizenName citizenPh
   channel { code } category { code } department { code } grid { code }
   dueAt warning overdue supervised returnCount reopenCount satisfaction reply
   deadlines { sign complete revisit }
-  history { action fromStatus toStatus actor note department { code } }"""
+  history { action fromStatus toStatus actor note department { code } }
+  notes { note actor }"""
 
 CREATE = f"""mutation($input: CreateTicketInput!) {{ createTicket(input: $input) {{
   ticket {{ {TICKET_FIELDS} }} errors {{ field code message }} }} }}"""
@@ -90,6 +91,8 @@ def test_received_returned_redispatched_resolved_reopened_and_closed(client: Tes
     assert signed["status"] == "IN_PROGRESS"
     assert signed["dueAt"] == signed["deadlines"]["complete"]
     assert signed["citizenPhone"] == "13612345678"  # the body handling it sees it
+    noted = ok(step(client, "addTicketNote", staff, number=number, note="已联系商户，约定周三整改"))
+    assert noted["notes"] == [{"note": "已联系商户，约定周三整改", "actor": "demo-department"}]
     resolved = ok(step(client, "resolveTicket", staff, number=number, reply="已约谈店主整改。"))
     assert resolved["status"] == "RESOLVED" and resolved["publicStatus"] == "REPLIED"
     assert resolved["dueAt"] == resolved["deadlines"]["revisit"]
@@ -105,7 +108,7 @@ def test_received_returned_redispatched_resolved_reopened_and_closed(client: Tes
 
     actions = [e["action"] for e in closed["history"]]
     assert actions == [
-        "RECEIVE", "DISPATCH", "RETURN", "DISPATCH", "SIGN", "RESOLVE",
+        "RECEIVE", "DISPATCH", "RETURN", "DISPATCH", "SIGN", "ADD_NOTE", "RESOLVE",
         "REVISIT", "SIGN", "RESOLVE", "REVISIT",
     ]  # fmt: skip
     assert closed["history"][2]["note"] == "不属于本部门职责"
