@@ -161,10 +161,10 @@ def check(action: Action, status: TicketStatus, role: Role) -> TicketStatus:
     if role not in transition.roles:
         raise Forbidden(f"{role.value} accounts cannot {action.value} a ticket.")
     if status not in transition.sources:
-        allowed = ", ".join(sorted(s.value for s in transition.sources))
+        allowed = "、".join(sorted(s.value for s in transition.sources)) or "无"
         raise DomainError(
             ErrorCode.INVALID_STATE,
-            f"A {status.value} ticket cannot be {action.value}: only {allowed}.",
+            f"工单状态为 {status.value}，不能执行 {action.value}（仅限 {allowed}）。",
             "number",
         )
     return transition.target or status
