@@ -23,7 +23,7 @@ from tickets.lifecycle import Action, check
 from tickets.models import ExtensionRequest, ExtensionStatus
 from tickets.oversight import note_text
 from tickets.records import get_tickets_by_id
-from tickets.workflow import _own_department, _ticket, move
+from tickets.workflow import existing_ticket, move, own_department
 from wuyou import clock, events
 from wuyou.clock import CITY_TIMEZONE
 from wuyou.errors import DomainError, ErrorCode, Problem
@@ -115,9 +115,9 @@ async def request_extension(
     One request at a time: INVALID_STATE while another is pending.
     """
     actor = require_role(actor, Role.DEPARTMENT)
-    ticket = await _ticket(number)
+    ticket = await existing_ticket(number)
     target = check(Action.REQUEST_EXTENSION, ticket.status, actor.role)
-    department_id = await _own_department(actor, ticket)
+    department_id = await own_department(actor, ticket)
     problems: list[Problem] = []
     if not 1 <= working_days <= MAX_EXTENSION_DAYS:
         problems.append(

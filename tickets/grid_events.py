@@ -23,7 +23,7 @@ from tickets.oversight import note_text
 from tickets.records import TicketRecord
 from tickets.routing import responsible_department
 from tickets.sla import TicketKind, Urgency
-from tickets.workflow import REPLY_MAX_LENGTH, _ticket, dispatch_changes, move
+from tickets.workflow import REPLY_MAX_LENGTH, dispatch_changes, existing_ticket, move
 from wuyou import clock
 from wuyou.errors import DomainError, ErrorCode, Forbidden, Problem
 
@@ -111,7 +111,7 @@ async def resolve_on_site(*, number: str, note: str, actor: Principal | None) ->
     the grid channel; INVALID_STATE once the body has signed.
     """
     actor = require_role(actor, Role.GRID_WORKER)
-    ticket = await _ticket(number)
+    ticket = await existing_ticket(number)
     if ticket.grid_id is None or ticket.grid_id != await _served_grid(actor):
         raise Forbidden("The ticket is not in the grid this worker serves.")
     if not await Channel.exists(id=ticket.channel_id, kind=ChannelKind.GRID):

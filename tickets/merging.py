@@ -19,7 +19,7 @@ from tickets.lifecycle import Action, TicketStatus, check
 from tickets.models import Ticket
 from tickets.oversight import note_text
 from tickets.records import TICKET_COLUMNS, TicketRecord
-from tickets.workflow import _ticket, move
+from tickets.workflow import existing_ticket, move
 from wuyou import clock, events
 from wuyou.errors import DomainError, ErrorCode, Problem
 
@@ -53,7 +53,7 @@ async def merge(
     which must be neither MERGED nor CLOSED, stays as it is and is returned.
     """
     actor = require_role(actor, Role.AGENT, Role.ADMIN)
-    master = await _ticket(master_number)
+    master = await existing_ticket(master_number)
     if master.status in (TicketStatus.MERGED, TicketStatus.CLOSED):
         raise DomainError(
             ErrorCode.INVALID_STATE, "主工单已合并或已办结，不能再并入工单。", "masterNumber"

@@ -16,7 +16,7 @@ from grids.workers import grid_of_workers
 from tickets.lifecycle import Action, check
 from tickets.models import Ticket
 from tickets.records import TicketRecord
-from tickets.workflow import _own_department, _ticket, move
+from tickets.workflow import existing_ticket, move, own_department
 from wuyou import clock, events
 from wuyou.errors import DomainError, ErrorCode, Forbidden
 
@@ -43,7 +43,7 @@ def _with_department(ticket: TicketRecord) -> None:
 async def urge(*, number: str, note: str, actor: Principal | None) -> TicketRecord:
     """The agents urge (催办) the department handling a ticket; counted on the ticket."""
     actor = require_role(actor, Role.AGENT, Role.ADMIN)
-    ticket = await _ticket(number)
+    ticket = await existing_ticket(number)
     target = check(Action.URGE, ticket.status, actor.role)
     _with_department(ticket)
     text = note_text(
@@ -70,7 +70,7 @@ async def supervise(*, number: str, note: str, actor: Principal | None) -> Ticke
     """
     if actor is not None:
         actor = require_role(actor, Role.AGENT, Role.ADMIN)
-    ticket = await _ticket(number)
+    ticket = await existing_ticket(number)
     # The platform supervises with an administrator's authority.
     target = check(Action.SUPERVISE, ticket.status, actor.role if actor else Role.ADMIN)
     _with_department(ticket)
@@ -97,11 +97,11 @@ async def add_note(*, number: str, note: str, actor: Principal | None) -> Ticket
     ticket, department staff on tickets their department holds, grid workers on tickets
     in the grid they serve."""
     actor = require_role(actor, Role.AGENT, Role.ADMIN, Role.DEPARTMENT, Role.GRID_WORKER)
-    ticket = await _ticket(number)
+    ticket = await existing_ticket(number)
     target = check(Action.ADD_NOTE, ticket.status, actor.role)
     department_id = None
     if actor.role is Role.DEPARTMENT:
-        department_id = await _own_department(actor, ticket)
+        department_id = await own_department(actor, ticket)
     elif actor.role is Role.GRID_WORKER:
         grid_id = (await grid_of_workers([actor.account_id])).get(actor.account_id)
         if grid_id is None or grid_id != ticket.grid_id:

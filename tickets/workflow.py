@@ -35,15 +35,17 @@ from wuyou.errors import DomainError, ErrorCode, Forbidden
 REPLY_MAX_LENGTH = 5000
 
 
-async def _ticket(number: str) -> TicketRecord:
+async def existing_ticket(number: str) -> TicketRecord:
+    """The ticket with ``number``; NOT_FOUND on ``number`` when there is none."""
     ticket = await get_ticket(number)
     if ticket is None:
         raise DomainError(ErrorCode.NOT_FOUND, f"没有工单 {number!r}。", "number")
     return ticket
 
 
-async def _own_department(actor: Principal, ticket: TicketRecord) -> int:
-    """The actor's department, which must be the one the ticket is with."""
+async def own_department(actor: Principal, ticket: TicketRecord) -> int:
+    """The actor's department, which must be the one the ticket is with (Forbidden
+    otherwise)."""
     department = (await departments_of([actor.account_id])).get(actor.account_id)
     if department is None:
         raise Forbidden("This account does not work for a department.")
@@ -172,7 +174,7 @@ async def dispatch(
 ) -> TicketRecord:
     """Send a RECEIVED (or RETURNED) ticket to a department; its deadlines start now."""
     actor = require_role(actor, Role.AGENT, Role.ADMIN)
-    ticket = await _ticket(number)
+    ticket = await existing_ticket(number)
     target = check(Action.DISPATCH, ticket.status, actor.role)
     department = await get_department(department_code)
     if department is None:
@@ -193,9 +195,9 @@ async def dispatch(
 async def sign(*, number: str, actor: Principal | None) -> TicketRecord:
     """The department the ticket is with signs for it (签收) and starts work."""
     actor = require_role(actor, Role.DEPARTMENT)
-    ticket = await _ticket(number)
+    ticket = await existing_ticket(number)
     target = check(Action.SIGN, ticket.status, actor.role)
-    department_id = await _own_department(actor, ticket)
+    department_id = await own_department(actor, ticket)
     now = clock.now()
     return await move(
         ticket,
@@ -211,9 +213,9 @@ async def sign(*, number: str, actor: Principal | None) -> TicketRecord:
 async def resolve(*, number: str, reply: str, actor: Principal | None) -> TicketRecord:
     """The department finishes (办结) with its reply to the citizen; the revisit is due."""
     actor = require_role(actor, Role.DEPARTMENT)
-    ticket = await _ticket(number)
+    ticket = await existing_ticket(number)
     target = check(Action.RESOLVE, ticket.status, actor.role)
-    department_id = await _own_department(actor, ticket)
+    department_id = await own_department(actor, ticket)
     text = _reply(reply)
     now = clock.now()
     changes = {
@@ -236,7 +238,7 @@ async def resolve(*, number: str, reply: str, actor: Principal | None) -> Ticket
 async def resolve_at_intake(*, number: str, reply: str, actor: Principal | None) -> TicketRecord:
     """The agent answers at first contact (一次办结); no department is involved."""
     actor = require_role(actor, Role.AGENT, Role.ADMIN)
-    ticket = await _ticket(number)
+    ticket = await existing_ticket(number)
     target = check(Action.RESOLVE_AT_INTAKE, ticket.status, actor.role)
     text = _reply(reply)
     now = clock.now()
@@ -256,7 +258,7 @@ async def revisit(
     same department, which signs again and gets a fresh completion deadline (a ticket
     answered at intake goes back to the agents to dispatch)."""
     actor = require_role(actor, Role.AGENT, Role.ADMIN)
-    ticket = await _ticket(number)
+    ticket = await existing_ticket(number)
     check(Action.REVISIT, ticket.status, actor.role)
     target = revisit_target(answer)
     now = clock.now()
@@ -293,11 +295,11 @@ async def return_ticket(*, number: str, reason: str, actor: Principal | None) ->
     within the return window. A second return of the same ticket needs a supervisor: an
     administrator returns it; the department is refused with SUPERVISOR_REQUIRED."""
     actor = require_role(actor, Role.DEPARTMENT, Role.ADMIN)
-    ticket = await _ticket(number)
+    ticket = await existing_ticket(number)
     target = check(Action.RETURN, ticket.status, actor.role)
     department_id = ticket.department_id
     if actor.role is Role.DEPARTMENT:
-        department_id = await _own_department(actor, ticket)
+        department_id = await own_department(actor, ticket)
         if ticket.return_count >= 1:
             raise DomainError(
                 ErrorCode.SUPERVISOR_REQUIRED,
@@ -340,10 +342,10 @@ async def transfer(
     """Pass a ticket to another department (转办): it is DISPATCHED to the new department,
     which consents by signing. The completion deadline still runs from receipt."""
     actor = require_role(actor, Role.AGENT, Role.ADMIN, Role.DEPARTMENT)
-    ticket = await _ticket(number)
+    ticket = await existing_ticket(number)
     target = check(Action.TRANSFER, ticket.status, actor.role)
     if actor.role is Role.DEPARTMENT:
-        await _own_department(actor, ticket)
+        await own_department(actor, ticket)
     department = await get_department(department_code)
     if department is None:
         raise DomainError(ErrorCode.NOT_FOUND, "没有这个部门。", "departmentCode")
