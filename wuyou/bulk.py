@@ -1,0 +1,56 @@
+"""Bulk inserts of plain rows, for seeders and benchmarks that write rows by the million.
+
+``Model.bulk_create`` builds a model instance per row, which costs more than the
+INSERT itself at that scale. :func:`insert_rows` sends dicts straight through the
+model's own INSERT statement, a batch of rows per ``execute_many``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+from tortoise.fields import Field, JSONField
+from tortoise.fields.data import CharEnumFieldInstance
+from tortoise.models import Model
+
+
+async def insert_rows(
+    model: type[Model],
+    rows: Sequence[Mapping[str, Any]],
+    *,
+    batch: int = 1000,
+    on_batch: Callable[[int], object] | None = None,
+) -> None:
+    """Insert ``rows`` into ``model``'s table, ``batch`` rows per statement.
+
+    Each row maps every field the model's INSERT names (all but a generated primary key,
+    foreign keys by their ``<name>_id``) to its value: members for enum fields, Python
+    values for JSON fields, and for everything else what the database driver takes as it
+    is (aware datetimes, None for NULL). Defaults are not filled in and nothing is
+    validated. Runs on the model's connection, inside the transaction open on it if any.
+
+    :param on_batch: called with the number of rows after each batch is stored, e.g. to
+        advance a progress bar.
+    """
+    if batch < 1:
+        raise ValueError(f"batch must be 1 or more, not {batch}")
+    db = model._meta.db
+    executor = db.executor_class(model=model, db=db)
+    fields = model._meta.fields_map
+    converters = [(name, _converter(model, fields[name])) for name in executor.regular_columns]
+    for start in range(0, len(rows), batch):
+        chunk = rows[start : start + batch]
+        values = [[convert(row[name]) for name, convert in converters] for row in chunk]
+        await db.execute_many(executor.insert_query, values)
+        if on_batch is not None:
+            on_batch(len(chunk))
+
+
+def _converter(model: type[Model], field: Field[Any]) -> Callable[[Any], Any]:
+    """How a value of ``field`` goes to the driver."""
+    if isinstance(field, CharEnumFieldInstance):
+        return lambda value: None if value is None else value.value
+    if isinstance(field, JSONField):
+        return lambda value: field.to_db_value(value, model)
+    return lambda value: value
