@@ -487,9 +487,12 @@ async def list_orders(
     if order_filter.urgent is not None:
         query = query.filter(urgent=order_filter.urgent)
     if order_filter.placed_from is not None:
-        query = query.filter(placed_at__gte=order_filter.placed_from)
+        query = query.filter(
+            placed_at__gte=clock.as_utc(order_filter.placed_from, "filter.placedFrom")
+        )
     if order_filter.placed_before is not None:
-        query = query.filter(placed_at__lt=order_filter.placed_before)
+        placed_before = clock.as_utc(order_filter.placed_before, "filter.placedBefore")
+        query = query.filter(placed_at__lt=placed_before)
     total = await query.count()
     if after is not None:
         query = query.filter(id__lt=after)

@@ -458,19 +458,23 @@ class OrderQueries:
             if area is None:
                 raise BadUserInput("filter.areaCode", f"No area {f.area_code!r}.")
             area_path = area.path
-        page = await orders.list_orders(
-            orders.OrderFilter(
-                statuses=tuple(f.status or ()),
-                service_type=f.service_type,
-                area_path=area_path,
-                urgent=f.urgent,
-                placed_from=f.placed_from,
-                placed_before=f.placed_before,
-            ),
-            viewer=await info.context.require(),
-            first=page_size(first),
-            after=int(cursor) if cursor else None,
-        )
+        try:
+            page = await orders.list_orders(
+                orders.OrderFilter(
+                    statuses=tuple(f.status or ()),
+                    service_type=f.service_type,
+                    area_path=area_path,
+                    urgent=f.urgent,
+                    placed_from=f.placed_from,
+                    placed_before=f.placed_before,
+                ),
+                viewer=await info.context.require(),
+                first=page_size(first),
+                after=int(cursor) if cursor else None,
+            )
+        except DomainError as error:
+            problem = error.problems[0]
+            raise BadUserInput(problem.field or "filter", problem.message) from error
         return Connection[Order].of(page, kind="Order", key=lambda r: str(r.id), node=Order.of)
 
     @strawberry.field(

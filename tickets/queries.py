@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from enum import Enum, StrEnum
 from typing import Any
 
@@ -30,7 +30,7 @@ from tickets.records import TICKET_COLUMNS, TicketRecord
 from tickets.sla import SlaWarning, TicketKind, Urgency
 from tickets.visibility import visible_tickets
 from wuyou import clock
-from wuyou.clock import CITY_TIMEZONE
+from wuyou.clock import as_utc
 from wuyou.errors import DomainError, ErrorCode, Forbidden, Problem
 from wuyou.pagination import Page
 
@@ -281,19 +281,6 @@ async def catalogue_filter(
     if problems:
         raise DomainError.of(problems)
     return Q(*clauses)
-
-
-def as_utc(moment: datetime, field: str) -> datetime:
-    """``moment`` in UTC, as the database stores times (a naive time is the city's).
-
-    SQLite compares times as text: a bound with another offset would compare wrongly.
-    Raises INVALID on ``field`` for a time too close to the calendar's ends to convert.
-    """
-    aware = moment if moment.tzinfo is not None else moment.replace(tzinfo=CITY_TIMEZONE)
-    try:
-        return aware.astimezone(UTC)
-    except OverflowError:
-        raise DomainError(ErrorCode.INVALID, "时间超出范围。", field) from None
 
 
 def _overdue(now: datetime) -> Q:

@@ -57,9 +57,9 @@ from grids.catalogue import departments_of, get_departments_by_id
 from grids.models import Channel
 from tickets.lifecycle import OPEN, Satisfaction, TicketStatus
 from tickets.models import Category, Ticket
-from tickets.queries import as_utc, catalogue_filter
+from tickets.queries import catalogue_filter
 from wuyou import clock
-from wuyou.clock import CITY_TIMEZONE
+from wuyou.clock import CITY_TIMEZONE, as_utc
 from wuyou.errors import DomainError, ErrorCode, Forbidden
 
 UNCATEGORISED = "未分类"
@@ -264,8 +264,8 @@ async def hotline_stats(stats_filter: StatsFilter, *, actor: Principal | None) -
         if own is None or stats_filter.department not in (None, own.code):
             raise Forbidden("A department sees its own figures only.")
         stats_filter = dataclasses.replace(stats_filter, department=own.code)
-    start = as_utc(stats_filter.received_from, "filter.receivedFrom")
-    end = as_utc(stats_filter.received_to, "filter.receivedTo")
+    start = as_utc(stats_filter.received_from, "filter.from")
+    end = as_utc(stats_filter.received_to, "filter.to")
     if start >= end:
         raise DomainError(ErrorCode.INVALID, "统计区间的结束应晚于开始。", "filter.receivedTo")
     codes = await catalogue_filter(

@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Protocol
 
+from wuyou.errors import DomainError, ErrorCode
+
 #: The platform's civil time zone (China Standard Time): days, dates and naive times
 #: are read in it.
 CITY_TIMEZONE = timezone(timedelta(hours=8), "CST")
@@ -49,6 +51,21 @@ _clock: Clock = SystemClock()
 def now() -> datetime:
     """The current time from the installed clock (aware, UTC)."""
     return _clock.now()
+
+
+def as_utc(moment: datetime, field: str) -> datetime:
+    """``moment`` in UTC, as the database stores times; a naive time is the city's.
+
+    Every time a query compares with must go through this: SQLite compares times as text,
+    so a bound with another offset would silently select the wrong rows. Raises
+    :class:`~wuyou.errors.DomainError` INVALID on ``field`` for a time too near the
+    calendar's ends to convert.
+    """
+    aware = moment if moment.tzinfo is not None else moment.replace(tzinfo=CITY_TIMEZONE)
+    try:
+        return aware.astimezone(UTC)
+    except OverflowError:
+        raise DomainError(ErrorCode.INVALID, "时间超出范围。", field) from None
 
 
 def install(clock: Clock) -> Clock:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterator
+from datetime import datetime, timedelta
 
 import pytest
 
@@ -18,6 +19,7 @@ from plugins.registry import service_registry
 from plugins.service_types import ProviderKind
 from tests.merchants.market import Grid, Provider, admin, citizen, fresh_grid, place, provider
 from wuyou import clock, events, hookimpl
+from wuyou.clock import CITY_TIMEZONE
 from wuyou.errors import DomainError, ErrorCode
 from wuyou.events import InProcessBroadcaster
 
@@ -234,6 +236,31 @@ async def test_agents_see_orders_no_provider_could_take() -> None:
     assert [o.number for o in page.items] == [order.number]
     fetched = await get_order(order.number)
     assert fetched is not None and fetched.status_reason
+
+
+async def test_placed_time_bounds_count_in_any_offset() -> None:
+    """SQLite compares times as text: a bound in city time must still bound correctly."""
+    grid = await fresh_grid()
+    order = await place(grid, "moving", await citizen())
+    area = await Area.get(code=grid.code)
+    placed = order.placed_at.astimezone(CITY_TIMEZONE)
+    second = timedelta(seconds=1)
+
+    async def listed(**bounds: datetime) -> list[str]:
+        page = await orders.list_orders(
+            orders.OrderFilter(area_path=area.path, **bounds),  # type: ignore[arg-type]
+            viewer=await admin(),
+            first=10,
+            after=None,
+        )
+        return [o.number for o in page.items]
+
+    assert await listed(placed_from=placed - second) == [order.number]
+    assert await listed(placed_from=placed + second) == []
+    assert await listed(placed_before=placed + second) == [order.number]
+    assert await listed(placed_before=placed - second) == []
+    naive_city_time = placed.replace(tzinfo=None)
+    assert await listed(placed_before=naive_city_time + second) == [order.number]
 
 
 async def test_an_agent_places_an_order_for_a_citizen_who_then_sees_it() -> None:
