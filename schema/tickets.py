@@ -319,9 +319,12 @@ class Ticket(relay.Node):
     def public_status(self) -> PublicStatus:
         return visibility.public_status(self.record)
 
-    @strawberry.field(description="Overdue: the running deadline has passed.")
+    @strawberry.field(
+        description="Overdue: the running deadline has passed (open, or awaiting a late "
+        "revisit), as the overdue filter and hotlineStats.overdueNow count it."
+    )
     def overdue(self) -> bool:
-        return self.record.due_at is not None and self.record.due_at <= clock.now()
+        return queries.is_overdue(self.record, clock.now())
 
     @strawberry.field(
         description="Seconds until the running deadline; negative once overdue, null when "

@@ -283,8 +283,16 @@ async def catalogue_filter(
     return Q(*clauses)
 
 
-def _overdue(now: datetime) -> Q:
+def overdue(now: datetime) -> Q:
+    """The tickets overdue at ``now``: their running deadline has passed, and they are
+    open or resolved awaiting the revisit. The one definition lists, figures and each
+    ticket's ``overdue`` share (see :func:`is_overdue`)."""
     return Q(due_at__lt=now, status__in=list(PENDING))
+
+
+def is_overdue(ticket: TicketRecord, now: datetime) -> bool:
+    """Whether ``ticket`` is among :func:`overdue` at ``now``."""
+    return ticket.due_at is not None and ticket.due_at < now and ticket.status in PENDING
 
 
 def _criteria(ticket_filter: TicketFilter, now: datetime) -> Q:
@@ -300,7 +308,7 @@ def _criteria(ticket_filter: TicketFilter, now: datetime) -> Q:
     if f.urgencies:
         clauses.append(Q(urgency__in=list(f.urgencies)))
     if f.overdue is True:
-        clauses.append(_overdue(now))
+        clauses.append(overdue(now))
     elif f.overdue is False:  # NOT(overdue) would drop the rows without a deadline
         pending = list(PENDING)
         clauses.append(Q(due_at__isnull=True) | Q(due_at__gte=now) | ~Q(status__in=pending))

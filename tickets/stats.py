@@ -23,8 +23,10 @@ now (its current row), so they settle as the cohort's tickets are worked on:
   sign (a transfer restarts it); ``sign_on_time_rate`` = signed_on_time / signed.
 * ``returns``: the returns (退单) of the cohort's tickets, their ``return_count`` summed,
   whoever returned them.
-* ``overdue_now``: open tickets whose running deadline (``due_at``) has passed at the
-  moment the figures are computed (``HotlineStats.computed_at``).
+* ``overdue_now``: tickets overdue at the moment the figures are computed
+  (``HotlineStats.computed_at``): their running deadline (``due_at``) has passed and
+  they are open or await a late revisit (:func:`tickets.queries.overdue`, as the
+  ``overdue`` filter of lists).
 * ``revisited``: the revisits (回访) of the cohort's tickets, every answer counted once
   as the city counts them: ``satisfied`` and ``basically_satisfied`` are the revisits
   that closed a ticket (its ``satisfaction`` keeps that answer), ``unsatisfied`` the ones
@@ -55,9 +57,9 @@ from accounts.models import Role
 from accounts.service import Principal, require_role
 from grids.catalogue import departments_of, get_departments_by_id
 from grids.models import Channel
-from tickets.lifecycle import OPEN, Satisfaction, TicketStatus
+from tickets.lifecycle import Satisfaction, TicketStatus
 from tickets.models import Category, Ticket
-from tickets.queries import catalogue_filter
+from tickets.queries import catalogue_filter, overdue
 from wuyou import clock
 from wuyou.clock import CITY_TIMEZONE, as_utc
 from wuyou.errors import DomainError, ErrorCode, Forbidden
@@ -197,7 +199,7 @@ async def _tallies(cohort: Q, group: str, now: datetime) -> dict[Any, Tally]:
         name: Count("id", _filter=criterion) if criterion is not None else Count("id")
         for name, criterion in _COUNTED.items()
     }
-    figures["overdue_now"] = Count("id", _filter=Q(status__in=list(OPEN), due_at__lt=now))
+    figures["overdue_now"] = Count("id", _filter=overdue(now))
     figures.update({name: Sum(column) for name, column in _SUMMED.items()})
     # Aliased apart from the columns: an annotation named like a column it filters on
     # would stand for that column in its own filter.
