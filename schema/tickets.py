@@ -64,6 +64,11 @@ async def _viewer_department(info: Info, principal: Principal | None) -> int | N
     return department.id if department else None
 
 
+async def _internal(info: Info) -> bool:
+    """Whether the viewer sees a ticket's internal workings (staff do, citizens don't)."""
+    return visibility.sees_internals(await info.context.principal())
+
+
 async def _sees_personal(info: Info, record: TicketRecord) -> bool:
     principal = await info.context.principal()
     return visibility.sees_phone(principal, record, await _viewer_department(info, principal))
@@ -234,13 +239,14 @@ class TicketDeadlines:
     description="A citizen's request, complaint, report ... (工单) from intake to closing. "
     "Agents see every ticket; a body sees those dispatched or transferred to it; a grid "
     "worker those in their grids; a citizen their own. The citizen's name and phone are "
-    "masked for all but agents and the body handling it."
+    "masked for all but agents and the body handling it. The internal workings (status, "
+    "deadlines, warnings, urging, supervision, returns) are null for citizens, who read "
+    "publicStatus."
 )
 class Ticket(relay.Node):
     number: str = strawberry.field(description="WH + date + the day's sequence.")
     kind: TicketKind
     urgency: Urgency
-    status: TicketStatus
     title: str
     content: str
     address: str
@@ -249,9 +255,6 @@ class Ticket(relay.Node):
     photos: list[str] = strawberry.field(description="A grid worker's photos, as URLs.")
     resolved_at_intake: bool = strawberry.field(description="Answered at first contact (一次办结).")
     resolved_on_site: bool = strawberry.field(description="Settled by the grid worker (就地解决).")
-    supervised: bool = strawberry.field(description="Under supervision (督办).")
-    urge_count: int = strawberry.field(description="How often it was urged (催办).")
-    return_count: int = strawberry.field(description="How often a body returned it (退单).")
     reopen_count: int = strawberry.field(description="How often the citizen reopened it (重办).")
     received_at: datetime
     dispatched_at: datetime | None
@@ -259,12 +262,6 @@ class Ticket(relay.Node):
     resolved_at: datetime | None
     revisited_at: datetime | None
     closed_at: datetime | None
-    deadlines: TicketDeadlines
-    due_at: datetime | None = strawberry.field(
-        description="The deadline that runs now: signing while dispatched, completion while in "
-        "progress, the revisit once resolved; null when none runs."
-    )
-    warning: SlaWarning
     record: strawberry.Private[TicketRecord]
 
     @classmethod
@@ -277,7 +274,6 @@ class Ticket(relay.Node):
             number=record.number,
             kind=record.kind,
             urgency=record.urgency,
-            status=record.status,
             title=record.title,
             content=record.content,
             address=record.address,
@@ -286,9 +282,6 @@ class Ticket(relay.Node):
             photos=list(record.photos),
             resolved_at_intake=record.resolved_at_intake,
             resolved_on_site=record.resolved_on_site,
-            supervised=record.supervised,
-            urge_count=record.urge_count,
-            return_count=record.return_count,
             reopen_count=record.reopen_count,
             received_at=record.received_at,
             dispatched_at=record.dispatched_at,
@@ -296,14 +289,6 @@ class Ticket(relay.Node):
             resolved_at=record.resolved_at,
             revisited_at=record.revisited_at,
             closed_at=record.closed_at,
-            deadlines=TicketDeadlines(
-                sign=record.sign_deadline,
-                reply=record.reply_deadline,
-                complete=record.complete_deadline,
-                revisit=record.revisit_deadline,
-            ),
-            due_at=record.due_at,
-            warning=record.warning,
             record=record,
         )
 
@@ -319,19 +304,59 @@ class Ticket(relay.Node):
     def public_status(self) -> PublicStatus:
         return visibility.public_status(self.record)
 
+    @strawberry.field(description="Where it is in the lifecycle; null for citizens.")
+    async def status(self, info: Info) -> TicketStatus | None:
+        return self.record.status if await _internal(info) else None
+
+    @strawberry.field(description="Under supervision (督办); null for citizens.")
+    async def supervised(self, info: Info) -> bool | None:
+        return self.record.supervised if await _internal(info) else None
+
+    @strawberry.field(description="How often it was urged (催办); null for citizens.")
+    async def urge_count(self, info: Info) -> int | None:
+        return self.record.urge_count if await _internal(info) else None
+
+    @strawberry.field(description="How often a body returned it (退单); null for citizens.")
+    async def return_count(self, info: Info) -> int | None:
+        return self.record.return_count if await _internal(info) else None
+
+    @strawberry.field(description="Its deadlines; null for citizens.")
+    async def deadlines(self, info: Info) -> TicketDeadlines | None:
+        if not await _internal(info):
+            return None
+        record = self.record
+        return TicketDeadlines(
+            sign=record.sign_deadline,
+            reply=record.reply_deadline,
+            complete=record.complete_deadline,
+            revisit=record.revisit_deadline,
+        )
+
+    @strawberry.field(
+        description="The deadline that runs now: signing while dispatched, completion while in "
+        "progress, the revisit once resolved; null when none runs, and for citizens."
+    )
+    async def due_at(self, info: Info) -> datetime | None:
+        return self.record.due_at if await _internal(info) else None
+
+    @strawberry.field(description="How late it runs; null for citizens.")
+    async def warning(self, info: Info) -> SlaWarning | None:
+        return self.record.warning if await _internal(info) else None
+
     @strawberry.field(
         description="Overdue: the running deadline has passed (open, or awaiting a late "
-        "revisit), as the overdue filter and hotlineStats.overdueNow count it."
+        "revisit), as the overdue filter and hotlineStats.overdueNow count it; null for "
+        "citizens."
     )
-    def overdue(self) -> bool:
-        return queries.is_overdue(self.record, clock.now())
+    async def overdue(self, info: Info) -> bool | None:
+        return queries.is_overdue(self.record, clock.now()) if await _internal(info) else None
 
     @strawberry.field(
         description="Seconds until the running deadline; negative once overdue, null when "
-        "no deadline runs."
+        "no deadline runs, and for citizens."
     )
-    def seconds_remaining(self) -> int | None:
-        if self.record.due_at is None:
+    async def seconds_remaining(self, info: Info) -> int | None:
+        if self.record.due_at is None or not await _internal(info):
             return None
         return int((self.record.due_at - clock.now()).total_seconds())
 
@@ -536,7 +561,9 @@ class TicketQueries:
 @strawberry.type(description="A ticket changed.")
 class TicketUpdate:
     action: Action
-    previous: TicketStatus | None = strawberry.field(description="Null when it was just received.")
+    previous: TicketStatus | None = strawberry.field(
+        description="The status before; null when it was just received, and for citizens."
+    )
     occurred_at: datetime
     ticket: Ticket
 
@@ -590,12 +617,16 @@ class TicketSubscriptions:
                 if event.kind != TICKET_UPDATED:
                     continue
                 principal = await info.context.reverify()
+                action = Action(event.payload["action"])
+                internal = visibility.sees_internals(principal)
+                if not internal and action not in visibility.PUBLIC_STEPS:
+                    continue  # citizens hear of the public steps only
                 record = await queries.get_visible_ticket(principal, event.payload["number"])
                 if record is None:
                     continue
-                previous = event.payload.get("previous")
+                previous = event.payload.get("previous") if internal else None
                 yield TicketUpdate(
-                    action=Action(event.payload["action"]),
+                    action=action,
                     previous=TicketStatus(previous) if previous else None,
                     occurred_at=event.occurred_at,
                     ticket=Ticket.of(record),

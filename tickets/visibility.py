@@ -165,6 +165,13 @@ def public_status(ticket: TicketRecord) -> PublicStatus:
     return PUBLIC_STATUS[ticket.status]
 
 
+def sees_internals(principal: Principal | None) -> bool:
+    """Whether ``principal`` sees a ticket's internal workings: its internal status,
+    deadlines and warnings, urging, supervision and returns, and every step of its
+    history (staff do; a citizen reads the public status and steps)."""
+    return principal is not None and principal.role in FULL_HISTORY
+
+
 def visible_history(
     principal: Principal | None, events: Iterable[TicketEventRecord]
 ) -> list[TicketEventRecord]:
@@ -173,7 +180,7 @@ def visible_history(
     Staff see every step; anyone else sees the public steps, without who took them and
     without notes other than the reply.
     """
-    if principal is not None and principal.role in FULL_HISTORY:
+    if sees_internals(principal):
         return list(events)
     return [
         dataclasses.replace(

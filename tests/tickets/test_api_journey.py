@@ -170,6 +170,9 @@ def test_each_role_sees_what_it_should(client: TestClient) -> None:
     mine = data(client, TICKET, {"n": own["number"]}, token=citizen)["ticket"]
     assert mine["publicStatus"] == "REPLIED" and mine["reply"] == "可在微信小程序缴纳。"
     assert all(e["actor"] is None for e in mine["history"])
+    internals = ("status", "dueAt", "warning", "overdue", "supervised", "returnCount")
+    assert [mine[name] for name in internals] == [None] * len(internals)
+    assert mine["deadlines"] is None
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from tickets.live import ALL_TICKETS_TOPIC, department_topic, ticket_topic
 from tickets.records import get_ticket
 
 UPDATES = """subscription($filter: TicketUpdatedFilter) { ticketUpdated(filter: $filter) {
-    action previous ticket { number status department { code } citizenPhone } } }"""
+    action previous ticket { number status publicStatus department { code } citizenPhone } } }"""
 
 
 def _department_id(client: TestClient, number: str) -> int:
@@ -73,12 +73,23 @@ def test_agents_hear_of_every_ticket_and_citizens_follow_their_own(client: TestC
             token=citizen,
         )["createTicket"]
     )["number"]
+    staff = login(client, "demo-department")
     with client.websocket_connect("/graphql", subprotocols=[PROTOCOL]) as ws:
         subscribe(ws, citizen, UPDATES, {"filter": {"number": own}})
         wait_for_subscriber(client, ticket_topic(own))
-        ok(step(client, "resolveAtIntake", agent, number=own, reply="已通知路灯所维修。"))
-        update = next_message(ws)["ticketUpdated"]
-        assert update["action"] == "RESOLVE_AT_INTAKE" and update["ticket"]["status"] == "RESOLVED"
+        # Internal steps (a return, a note, urging) are not the citizen's to hear of.
+        ok(step(client, "dispatchTicket", agent, number=own, departmentCode="150300-CG"))
+        ok(step(client, "urgeTicket", agent, number=own))
+        ok(step(client, "returnTicket", staff, number=own, reason="非本部门职责"))
+        ok(step(client, "dispatchTicket", agent, number=own, departmentCode="150302-CG"))
+        ok(step(client, "superviseTicket", agent, number=own))
+        ok(step(client, "transferTicket", agent, number=own, departmentCode="150300-CG"))
+        ok(step(client, "signTicket", staff, number=own))
+        ok(step(client, "resolveTicket", staff, number=own, reply="已通知路灯所维修。"))
+        heard = [next_message(ws)["ticketUpdated"] for _ in range(3)]
+        assert [u["action"] for u in heard] == ["DISPATCH", "DISPATCH", "RESOLVE"]
+        assert all(u["previous"] is None and u["ticket"]["status"] is None for u in heard)
+        assert heard[-1]["ticket"]["publicStatus"] == "REPLIED"
         ws.send_json({"id": "1", "type": "complete"})
 
 
