@@ -16,8 +16,9 @@ from merchants.models import MerchantStatus
 from merchants.providers import MerchantRecord, OfferingRecord
 from plugins.service_types import ProviderKind
 from schema.context import Context
-from schema.errors import BadUserInput, UserError, user_errors
+from schema.errors import UserError, user_errors
 from schema.grids import Area, LatLng
+from schema.ids import cursor_row_id, row_id, row_id_of
 from schema.pagination import Connection, decode_cursor, page_size
 from schema.services import ServiceType, service_type_of
 from wuyou.errors import DomainError
@@ -103,7 +104,7 @@ class Merchant(relay.Node):
     async def resolve_nodes(  # type: ignore[override]
         cls, *, info: Info, node_ids: Iterable[str], required: bool = False
     ) -> list[Merchant | None]:
-        wanted = [int(i) if i.isdigit() else 0 for i in node_ids]
+        wanted = [row_id(i) or 0 for i in node_ids]
         records = await info.context.loaders.merchant_by_id.load_many(wanted)
         return [cls.of(r) if r and await _may_see(info, r) else None for r in records]
 
@@ -164,9 +165,7 @@ async def _may_see(info: Info, record: MerchantRecord) -> bool:
 
 def merchant_id_of(global_id: relay.GlobalID, argument: str) -> int:
     """The provider id inside a Merchant global id; BAD_USER_INPUT otherwise."""
-    if global_id.type_name != "Merchant" or not global_id.node_id.isdigit():
-        raise BadUserInput(argument, "Not the id of a Merchant.")
-    return int(global_id.node_id)
+    return row_id_of(global_id, "Merchant", argument)
 
 
 @strawberry.input(description="Which providers to list; every criterion given must hold.")
@@ -275,9 +274,7 @@ class MerchantQueries:
         after: str | None = None,
     ) -> Connection[Merchant]:
         f = filter or MerchantFilter()
-        cursor = decode_cursor("Merchant", after)
-        if cursor is not None and not cursor.isdigit():
-            raise BadUserInput("after", "The cursor is malformed.")
+        after_id = cursor_row_id(decode_cursor("Merchant", after))
         page = await providers.list_merchants(
             providers.MerchantFilter(
                 kind=f.kind,
@@ -288,7 +285,7 @@ class MerchantQueries:
                 name_contains=f.name_contains,
             ),
             first=page_size(first),
-            after=int(cursor) if cursor else None,
+            after=after_id,
             viewer=await info.context.principal(),
         )
         return Connection[Merchant].of(

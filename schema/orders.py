@@ -20,6 +20,7 @@ from merchants.records import offers_of_merchant as merchant_offers
 from schema.context import Context
 from schema.errors import BadUserInput, UserError, user_errors
 from schema.grids import Area, LatLng
+from schema.ids import cursor_row_id, row_id, row_id_of
 from schema.merchants import LatLngInput, Merchant
 from schema.pagination import Connection, decode_cursor, page_size
 from schema.services import PriceQuote, ServiceType, service_type_of
@@ -246,7 +247,7 @@ class Offer(relay.Node):
     ) -> list[Offer | None]:
         """A provider sees its own offers only; staff see any."""
         principal = await info.context.require()
-        ids = [int(i) if i.isdigit() else 0 for i in node_ids]
+        ids = [row_id(i) or 0 for i in node_ids]
         found = await get_offers(ids)
         staff = principal.role in (Role.ADMIN, Role.AGENT)
         own = None if staff else await info.context.own_merchant()
@@ -277,9 +278,7 @@ class Offer(relay.Node):
 
 def offer_id_of(global_id: relay.GlobalID) -> int:
     """The offer id inside an Offer global id; BAD_USER_INPUT otherwise."""
-    if global_id.type_name != "Offer" or not global_id.node_id.isdigit():
-        raise BadUserInput("offerId", "Not the id of an Offer.")
-    return int(global_id.node_id)
+    return row_id_of(global_id, "Offer", "offerId")
 
 
 @strawberry.input(description="Which orders to list; every criterion given must hold.")
@@ -449,9 +448,7 @@ class OrderQueries:
         after: str | None = None,
     ) -> Connection[Order]:
         f = filter or OrderFilter()
-        cursor = decode_cursor("Order", after)
-        if cursor is not None and not cursor.isdigit():
-            raise BadUserInput("after", "The cursor is malformed.")
+        after_id = cursor_row_id(decode_cursor("Order", after))
         area_path = None
         if f.area_code is not None:
             area = await info.context.loaders.area_by_code.load(f.area_code)
@@ -470,7 +467,7 @@ class OrderQueries:
                 ),
                 viewer=await info.context.require(),
                 first=page_size(first),
-                after=int(cursor) if cursor else None,
+                after=after_id,
             )
         except DomainError as error:
             problem = error.problems[0]

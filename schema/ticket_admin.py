@@ -3,14 +3,14 @@ policy, and their administration (what makes deadlines configurable)."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import MAXYEAR, MINYEAR, date
 from typing import Any
 
 import strawberry
 
 from accounts.models import Role
 from schema.context import Context
-from schema.errors import UserError, user_errors
+from schema.errors import BadUserInput, UserError, user_errors
 from schema.tickets import TicketCategory
 from tickets import admin, catalogue, sla
 from tickets.admin import UNCHANGED, CalendarDayRecord
@@ -120,6 +120,8 @@ class TicketCatalogueQueries:
         "working days on this calendar."
     )
     async def calendar_days(self, year: int) -> list[CalendarDay]:
+        if not MINYEAR <= year <= MAXYEAR:
+            raise BadUserInput("year", f"year must be {MINYEAR}–{MAXYEAR}.")
         return [CalendarDay.of(r) for r in await admin.calendar_days(year)]
 
     @strawberry.field(

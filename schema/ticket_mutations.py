@@ -15,7 +15,8 @@ from strawberry import relay
 
 from accounts.models import Role
 from schema.context import Context
-from schema.errors import BadUserInput, UserError, user_errors
+from schema.errors import UserError, user_errors
+from schema.ids import row_id_of
 from schema.merchants import LatLngInput
 from schema.tickets import Extension, Ticket
 from tickets import extensions, grid_events, merging, oversight, workflow
@@ -108,12 +109,6 @@ async def _extension(payload: type[E], call: Awaitable[ExtensionRecord]) -> E:
     except DomainError as error:
         return payload(extension=None, errors=user_errors(error))
     return payload(extension=Extension.of(record), errors=[])
-
-
-def _extension_id(global_id: relay.GlobalID) -> int:
-    if global_id.type_name != "Extension" or not global_id.node_id.isdigit():
-        raise BadUserInput("extensionId", "Not the id of an Extension.")
-    return int(global_id.node_id)
 
 
 @strawberry.type
@@ -448,7 +443,7 @@ class TicketMutations:
     ) -> DecideExtensionPayload:
         actor = await info.context.require(*_AGENTS)
         call = extensions.decide_extension(
-            extension_id=_extension_id(input.extension_id),
+            extension_id=row_id_of(input.extension_id, "Extension", "extensionId"),
             approve=input.approve,
             note=input.note,
             actor=actor,

@@ -16,6 +16,7 @@ from grids.catalogue import get_department
 from schema.context import Context
 from schema.errors import BadUserInput
 from schema.grids import Area, Channel, Department, LatLng
+from schema.ids import row_id
 from schema.pagination import Connection, decode_cursor, page_size
 from tickets import queries, visibility
 from tickets.categories import CategoryRecord
@@ -211,7 +212,7 @@ class Extension(relay.Node):
         cls, *, info: Info, node_ids: Iterable[str], required: bool = False
     ) -> list[Extension | None]:
         principal = await info.context.require(*_AGENTS, Role.DEPARTMENT)
-        ids = [int(i) if i.isdigit() else 0 for i in node_ids]
+        ids = [row_id(i) or 0 for i in node_ids]
         found = await info.context.loaders.extension_by_id.load_many(ids)
         nodes: list[Extension | None] = []
         for record in found:
