@@ -6,11 +6,14 @@ import asyncio
 from dataclasses import dataclass, field
 from typing import Any
 
+from strawberry.dataloader import DataLoader
+
 from accounts.models import Role
 from accounts.service import LoginPolicy, Principal, principal_for, require_role
 from accounts.tokens import TokenIssuer
 from merchants.providers import merchant_of
 from schema.dataloaders import Loaders
+from tickets.visibility import visible_ids
 from wuyou.errors import Unauthenticated
 
 
@@ -41,6 +44,7 @@ class Context:
         default=None, init=False, repr=False
     )
     _merchant_id: int | None = field(default=None, init=False, repr=False)
+    _ticket_visible: DataLoader[int, bool] | None = field(default=None, init=False, repr=False)
 
     async def principal(self) -> Principal | None:
         """The signed-in principal, None when anonymous; an invalid token raises UNAUTHENTICATED.
@@ -69,6 +73,18 @@ class Context:
         if self.token is None:
             raise Unauthenticated("Sign in to do this.")
         return await principal_for(self.services.issuer.decode(self.token))
+
+    def ticket_visible(self) -> DataLoader[int, bool]:
+        """Whether the signed-in principal sees each ticket id, batched per request: a
+        page's linked tickets (duplicates, merged ones) cost one query, not one each."""
+        if self._ticket_visible is None:
+
+            async def load(ids: list[int]) -> list[bool]:
+                seen = await visible_ids(await self.principal(), ids)
+                return [i in seen for i in ids]
+
+            self._ticket_visible = DataLoader(load_fn=load)
+        return self._ticket_visible
 
     async def own_merchant(self) -> int:
         """The provider the signed-in MERCHANT account works for (FORBIDDEN otherwise)."""

@@ -434,9 +434,9 @@ class Ticket(relay.Node):
 
     @strawberry.field(description="Duplicates merged into this one; they close with it.")
     async def merged_tickets(self, info: Info) -> list[Ticket]:
-        principal = await info.context.principal()
         records = await info.context.loaders.merged_tickets.load(self.record.id)
-        return [Ticket.of(r) for r in records if await visibility.can_see(principal, r)]
+        seen = await info.context.ticket_visible().load_many([r.id for r in records])
+        return [Ticket.of(r) for r, visible in zip(records, seen, strict=True) if visible]
 
     @strawberry.field(
         description="Requests for more time, oldest first (agents and bodies; null for others)."
@@ -454,7 +454,7 @@ async def _related(info: Info, ticket_id: int | None) -> Ticket | None:
     if ticket_id is None:
         return None
     record = await info.context.loaders.ticket_by_id.load(ticket_id)
-    if record is None or not await visibility.can_see(await info.context.principal(), record):
+    if record is None or not await info.context.ticket_visible().load(ticket_id):
         return None
     return Ticket.of(record)
 

@@ -139,6 +139,18 @@ async def can_see(principal: Principal | None, ticket: TicketRecord) -> bool:
     return await (await visible_tickets(principal)).filter(id=ticket.id).exists()
 
 
+async def visible_ids(principal: Principal | None, ids: Iterable[int]) -> set[int]:
+    """Which of the tickets ``ids`` ``principal`` sees (one query at most)."""
+    wanted = list(set(ids))
+    if principal is None or not wanted:
+        return set()
+    reach = REACH[principal.role]
+    if reach in (Reach.ALL, Reach.NONE):
+        return set(wanted) if reach is Reach.ALL else set()
+    rows = await (await visible_tickets(principal)).filter(id__in=wanted).values("id")
+    return {row["id"] for row in rows}
+
+
 def sees_phone(
     principal: Principal | None, ticket: TicketRecord, viewer_department_id: int | None
 ) -> bool:
