@@ -8,7 +8,7 @@ number of its own; both are removed afterwards.
 from __future__ import annotations
 
 import uuid
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -107,3 +107,29 @@ async def test_no_rows_make_no_batch_and_a_batch_holds_a_row_at_least() -> None:
     assert batches == []
     with pytest.raises(ValueError, match="batch"):
         await insert_rows(TicketEvent, [], batch=0)
+
+
+async def test_times_go_in_as_utc_so_that_comparisons_hold_on_every_database() -> None:
+    ticket = await new_ticket()
+    rows = _notes(ticket.id, 2)  # 15:59:30 and 16:00:30 UTC, written in the city's time
+    try:
+        await insert_rows(TicketEvent, rows)
+        before_four = await TicketEvent.filter(
+            ticket_id=ticket.id,
+            action=Action.ADD_NOTE,
+            occurred_at__lt=datetime(2026, 3, 2, 16, 0, tzinfo=UTC),
+        ).values_list("note", flat=True)
+        stored = (await _stored_notes(ticket.id))[0]
+    finally:
+        await TicketEvent.filter(ticket_id=ticket.id, action=Action.ADD_NOTE).delete()
+    assert before_four == ["批量备注 0"]
+    assert stored["occurred_at"] == _AT and stored["occurred_at"].utcoffset() == timedelta(0)
+
+
+async def test_a_naive_time_is_refused_with_its_batch() -> None:
+    ticket = await new_ticket()
+    rows = _notes(ticket.id, 2)
+    rows[1]["occurred_at"] = _AT.replace(tzinfo=None)
+    with pytest.raises(ValueError, match="occurred_at"):
+        await insert_rows(TicketEvent, rows)
+    assert await _stored_notes(ticket.id) == []

@@ -3,6 +3,8 @@
 An approved request moves the completion deadline (and a reply deadline that fell on
 it) by the working days asked for, counted from the deadline itself; a rejected one
 moves nothing. Both the request and the decision are steps in the ticket's history.
+A request still pending when the ticket leaves IN_PROGRESS or the department that asked
+(transferred, resolved, merged) lapses: it is rejected by the step that moved the ticket.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from tortoise.transactions import in_transaction
 
 from accounts.models import Role
 from accounts.service import Principal, require_role
+from grids.catalogue import departments_of
 from tickets.calendar import WorkingCalendar
 from tickets.catalogue import working_calendar
 from tickets.lifecycle import Action, check
@@ -30,6 +33,8 @@ from wuyou.errors import DomainError, ErrorCode, Problem
 
 MAX_EXTENSION_DAYS = 10
 TEXT_MAX_LENGTH = 500
+#: The decision note of a request that lapsed with the ticket leaving its department.
+LAPSED_NOTE = "工单已离开申请部门，申请自动失效。"
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,6 +112,18 @@ def _local(moment: datetime) -> str:
     return moment.astimezone(CITY_TIMEZONE).isoformat(timespec="minutes")
 
 
+async def lapse_pending(ticket_id: int, now: datetime) -> None:
+    """Reject the ticket's pending requests with :data:`LAPSED_NOTE`, decided by no one
+    at ``now``: the ticket is leaving IN_PROGRESS or the department that asked. Called by
+    :func:`tickets.workflow.move` inside the step's transaction."""
+    await ExtensionRequest.filter(ticket_id=ticket_id, status=ExtensionStatus.PENDING).update(
+        status=ExtensionStatus.REJECTED,
+        decided_by_id=None,
+        decision_note=LAPSED_NOTE,
+        decided_at=now,
+    )
+
+
 async def request_extension(
     *, number: str, working_days: int, reason: str, actor: Principal | None
 ) -> ExtensionRecord:
@@ -182,6 +199,11 @@ async def decide_extension(
         target = check(Action.DECIDE_EXTENSION, ticket.status, actor.role)
     except DomainError as error:
         raise DomainError(error.code, "工单已不在办理中，无法审批延期。", "extensionId") from None
+    requester = (await departments_of([extension.requested_by_id])).get(extension.requested_by_id)
+    if requester is None or requester.id != ticket.department_id:
+        raise DomainError(
+            ErrorCode.INVALID_STATE, "申请部门已不再承办该工单，无法审批延期。", "extensionId"
+        )
     text = note_text(
         note, field="note", label="审批意见", limit=TEXT_MAX_LENGTH, required=not approve
     )

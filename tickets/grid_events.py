@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from tortoise.transactions import in_transaction
+
 from accounts.models import Role
 from accounts.service import Principal, require_role
 from grids.areas import area_at
@@ -24,7 +26,7 @@ from tickets.records import TicketRecord
 from tickets.routing import responsible_department
 from tickets.sla import TicketKind, Urgency
 from tickets.workflow import REPLY_MAX_LENGTH, dispatch_changes, existing_ticket, move
-from wuyou import clock
+from wuyou import clock, events
 from wuyou.errors import DomainError, ErrorCode, Forbidden, Problem
 
 #: Photos one report may carry, and how long each URL may be.
@@ -78,29 +80,30 @@ async def report_grid_event(request: GridEventRequest, *, actor: Principal | Non
         )
     if problems:
         raise DomainError.of(problems)
-    ticket = await create_ticket(
-        TicketRequest(
-            channel=await _grid_channel(),
-            kind=request.kind,
-            title=request.title,
-            content=request.content,
-            category=request.category,
-            urgency=request.urgency,
-            citizen_name=request.citizen_name,
-            citizen_phone=request.citizen_phone,
-            lat=request.lat,
-            lng=request.lng,
-            address=request.address,
-            photos=request.photos,
-            idempotency_key=request.idempotency_key,
-        ),
-        actor=actor,
+    intake = TicketRequest(
+        channel=await _grid_channel(),
+        kind=request.kind,
+        title=request.title,
+        content=request.content,
+        category=request.category,
+        urgency=request.urgency,
+        citizen_name=request.citizen_name,
+        citizen_phone=request.citizen_phone,
+        lat=request.lat,
+        lng=request.lng,
+        address=request.address,
+        photos=request.photos,
+        idempotency_key=request.idempotency_key,
     )
-    if ticket.status is not TicketStatus.RECEIVED:
-        return ticket  # a retry of a report already settled or routed
-    if note is not None:
-        return await _close_on_site(ticket, note, actor)
-    return await _route(ticket)
+    # Recorded and settled or routed together: never a report left RECEIVED half-done.
+    async with events.after_commit(), in_transaction():
+        ticket = await create_ticket(intake, actor=actor)
+        if ticket.status is not TicketStatus.RECEIVED:  # a retry of a report settled or routed
+            _same_settlement(ticket, note)
+            return ticket
+        if note is not None:
+            return await _close_on_site(ticket, note, actor)
+        return await _route(ticket)
 
 
 async def resolve_on_site(*, number: str, note: str, actor: Principal | None) -> TicketRecord:
@@ -117,6 +120,17 @@ async def resolve_on_site(*, number: str, note: str, actor: Principal | None) ->
     if not await Channel.exists(id=ticket.channel_id, kind=ChannelKind.GRID):
         raise DomainError(ErrorCode.INVALID, "只有网格上报的事件可以就地解决。", "number")
     return await _close_on_site(ticket, _on_site_note(note, "note"), actor)
+
+
+def _same_settlement(ticket: TicketRecord, note: str | None) -> None:
+    """Refuse (IDEMPOTENCY_CONFLICT) a retry of a report that settles the event otherwise
+    than the first did: the first closed it on the spot at once (never dispatched) with
+    its note, and the retry has another note or none, or the other way round."""
+    settled_at_report = ticket.resolved_on_site and ticket.dispatched_at is None
+    if settled_at_report != (note is not None) or (settled_at_report and ticket.reply != note):
+        raise DomainError(
+            ErrorCode.IDEMPOTENCY_CONFLICT, "该幂等键已用于另一次上报。", "idempotencyKey"
+        )
 
 
 def photo_problems(photos: tuple[str, ...]) -> list[Problem]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from dataclasses import asdict, dataclass
 from datetime import date, datetime, timedelta
 
@@ -20,11 +21,11 @@ from tortoise.transactions import in_transaction
 from accounts.models import Role
 from accounts.service import Principal, require_role
 from grids.areas import AreaRecord, area_at
-from grids.models import Channel, ChannelKind
+from grids.models import CODE_MAX_LENGTH, Channel, ChannelKind
 from plugins.identifiers import is_mobile, normalise_mobile
 from tickets.lifecycle import Action, TicketStatus
 from tickets.live import ticket_event
-from tickets.models import Category, Ticket, TicketEvent
+from tickets.models import CATEGORY_CODE_MAX_LENGTH, Category, Ticket, TicketEvent
 from tickets.records import TICKET_COLUMNS, TicketRecord, get_tickets_by_id
 from tickets.sla import TicketKind, Urgency
 from wuyou import clock, events
@@ -32,6 +33,9 @@ from wuyou.errors import DomainError, ErrorCode, Problem
 from wuyou.numbers import next_number
 
 NUMBER_PREFIX = "WH"
+PHONE_MAX_LENGTH = 20
+#: A phone number that is not a mobile one: ASCII digits and dashes (0473-3123456, 12345).
+_PHONE = re.compile(r"[0-9-]*[0-9][0-9-]*")
 #: How far back a repeat from the same phone, category and grid counts as a duplicate.
 DUPLICATE_WINDOW = timedelta(hours=72)
 _URGENCY_RANK = {Urgency.NORMAL: 0, Urgency.URGENT: 1, Urgency.CRITICAL: 2}
@@ -65,12 +69,15 @@ async def create_ticket(request: TicketRequest, *, actor: Principal | None) -> T
     """Record a ticket as RECEIVED. Raises :class:`DomainError` listing every problem."""
     actor = require_role(actor, Role.AGENT, Role.ADMIN, Role.CITIZEN, Role.GRID_WORKER)
     digest = request.digest()
-    if request.idempotency_key:
-        earlier = await _by_key(actor, request.idempotency_key, digest)
+    key = request.idempotency_key
+    if key is not None and _valid_key(key):  # an invalid key is reported below
+        earlier = await _by_key(actor, key, digest)
         if earlier is not None:
             return earlier
     problems = _text_problems(request)
-    channel = await Channel.get_or_none(code=request.channel[:32])
+    channel = None  # a code longer than any stored one is none of them
+    if len(request.channel) <= CODE_MAX_LENGTH:
+        channel = await Channel.get_or_none(code=request.channel)
     if channel is None:
         problems.append(Problem("channel", ErrorCode.NOT_FOUND, "没有这个受理渠道。"))
     elif actor.role is Role.CITIZEN and channel.kind is not ChannelKind.ONLINE:
@@ -79,7 +86,8 @@ async def create_ticket(request: TicketRequest, *, actor: Principal | None) -> T
         problems.append(Problem("channel", ErrorCode.INVALID, "网格员只能通过网格渠道上报。"))
     category = None
     if request.category is not None:
-        category = await Category.get_or_none(code=request.category[:96], is_active=True)
+        if len(request.category) <= CATEGORY_CODE_MAX_LENGTH:
+            category = await Category.get_or_none(code=request.category, is_active=True)
         if category is None:
             problems.append(Problem("category", ErrorCode.NOT_FOUND, "没有这个诉求分类。"))
         elif category.level != 3:
@@ -157,14 +165,24 @@ def _text_problems(request: TicketRequest) -> list[Problem]:
     if len(request.citizen_name.strip()) > 32:
         problems.append(Problem("citizenName", ErrorCode.TOO_LONG, "姓名最多 32 个字。"))
     phone = request.citizen_phone.strip()
-    if phone and not is_mobile(phone) and not phone.replace("-", "").isdigit():
-        problems.append(Problem("citizenPhone", ErrorCode.INVALID, "不是有效的电话号码。"))
+    if phone and not is_mobile(phone):
+        if len(phone) > PHONE_MAX_LENGTH:
+            problems.append(
+                Problem("citizenPhone", ErrorCode.TOO_LONG, f"电话号码最多 {PHONE_MAX_LENGTH} 位。")
+            )
+        elif not _PHONE.fullmatch(phone):
+            problems.append(Problem("citizenPhone", ErrorCode.INVALID, "不是有效的电话号码。"))
     if len(request.address) > 200:
         problems.append(Problem("address", ErrorCode.TOO_LONG, "地址最多 200 个字。"))
     key = request.idempotency_key
-    if key is not None and not 8 <= len(key) <= 64:
+    if key is not None and not _valid_key(key):
         problems.append(Problem("idempotencyKey", ErrorCode.INVALID, "幂等键应为 8–64 个字符。"))
     return problems
+
+
+def _valid_key(key: str) -> bool:
+    """Whether ``key`` is an idempotency key: 8 to 64 characters."""
+    return 8 <= len(key) <= 64
 
 
 async def _grid(request: TicketRequest, problems: list[Problem]) -> AreaRecord | None:
@@ -201,7 +219,7 @@ async def _likely_duplicate(
 
 
 async def _by_key(actor: Principal, key: str, digest: str) -> TicketRecord | None:
-    rows = await Ticket.filter(created_by_id=actor.account_id, idempotency_key=key[:64]).values(
+    rows = await Ticket.filter(created_by_id=actor.account_id, idempotency_key=key).values(
         *TICKET_COLUMNS, "request_digest"
     )
     if not rows:

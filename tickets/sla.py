@@ -15,7 +15,7 @@ and completion deadlines; urgency only ever shortens them.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
 
@@ -183,11 +183,26 @@ def warning(
 @dataclass(frozen=True, slots=True)
 class Watch:
     """The deadline that runs now, how late the ticket is against it, and when the sweeper
-    must next look: at the yellow point, then at the deadline, then never."""
+    must next look (``check_at``).
+
+    As :func:`watch` judges it at a moment, the next look is the yellow point while
+    NONE, the deadline while YELLOW, and never once RED: this is what a sweep stores,
+    having just looked at the ticket (and supervised it if overdue). A step stores
+    :meth:`after_step` instead, which asks for one look at once when RED: a ticket a
+    step leaves overdue (re-dispatched past its completion deadline, say) is supervised
+    by the next sweep, which then stores no next look until a step asks again.
+    """
 
     due_at: datetime | None
     warning: SlaWarning
     check_at: datetime | None
+
+    def after_step(self) -> Watch:
+        """This watch as a step stores it: when RED, the next look is the deadline
+        itself (already past, so the next sweep looks), else unchanged."""
+        if self.warning is SlaWarning.RED:
+            return replace(self, check_at=self.due_at)
+        return self
 
 
 UNWATCHED = Watch(due_at=None, warning=SlaWarning.NONE, check_at=None)
@@ -196,7 +211,8 @@ UNWATCHED = Watch(due_at=None, warning=SlaWarning.NONE, check_at=None)
 def watch(
     start: datetime, due: datetime | None, now: datetime, policy: SlaPolicy = DEFAULT_POLICY
 ) -> Watch:
-    """The :class:`Watch` of a deadline ``due`` whose time began at ``start``."""
+    """The :class:`Watch` of a deadline ``due`` whose time began at ``start``, as a look
+    at ``now`` finds it."""
     if due is None:
         return UNWATCHED
     level = warning(start, due, now, policy)

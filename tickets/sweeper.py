@@ -3,10 +3,12 @@ passes, and supervising (督办) the overdue ones.
 
 Each ticket row holds its running deadline (``due_at``), what the last look found
 (``warning``) and when to look next (``check_at``: the yellow point, then the deadline,
-then never). A sweep reads the rows whose ``check_at`` has come, in order, and moves
-each with a conditional update on the ``check_at`` and status it read: any number of
-workers may sweep at once, and each row is processed by exactly one of them. Nothing
-else is kept in memory, so a restart loses no deadline: the first sweep catches up.
+then never; a step that leaves the ticket overdue asks for a look at once, see
+:class:`~tickets.sla.Watch`). A sweep reads the rows whose ``check_at`` has come, in
+order, and moves each with a conditional update on the ``check_at`` and status it read:
+any number of workers may sweep at once, and each row is processed by exactly one of
+them. Nothing else is kept in memory, so a restart loses no deadline: the first sweep
+catches up.
 """
 
 from __future__ import annotations
@@ -99,6 +101,9 @@ async def _sweep(
                 await oversight.supervise(
                     number=ticket.number, note=AUTO_SUPERVISION_NOTE, actor=None
                 )
+                # The supervision is a step, which asks for a look at a RED ticket: this
+                # sweep was that look.
+                await Ticket.filter(id=ticket.id, warning=SlaWarning.RED).update(check_at=None)
             elif changed:
                 updated = (await get_tickets_by_id([ticket.id]))[ticket.id]
                 await ticket_event(updated, Action.WARN, ticket.status)

@@ -2,8 +2,9 @@
 resolve (办结), revisit (回访), and answering at first contact (一次办结).
 
 Each step checks the lifecycle table, then moves the ticket with a conditional update on
-the status it was read in (a concurrent step makes this one fail cleanly, never both
-succeed), records the step in the history, and sets the deadlines the step starts.
+the status and department it was read with (a concurrent step makes this one fail
+cleanly, never both succeed), records the step in the history, and sets the deadlines
+the step starts.
 """
 
 from __future__ import annotations
@@ -113,13 +114,21 @@ async def move(
     department_id: int | None = None,
     now: datetime,
 ) -> TicketRecord:
-    """Apply one step: update the ticket if it is still in the status it was read in,
-    record the step in its history, keep its running deadline, and tell subscribers.
+    """Apply one step: update the ticket if it is still in the status and with the
+    department it was read with (what the step decided on), record the step in its
+    history, keep its running deadline, and tell subscribers. A ticket leaving
+    IN_PROGRESS or its department lets its pending requests for more time lapse.
 
     An ``actor`` of None is the platform itself (the sweeper). Raises INVALID_STATE when
     another step moved the ticket first.
     """
-    running = watch(*running_deadline(ticket, target, changes, now), now, await sla_policy())
+    running = watch(
+        *running_deadline(ticket, target, changes, now), now, await sla_policy()
+    ).after_step()
+    leaves = ticket.status is TicketStatus.IN_PROGRESS and (
+        target is not TicketStatus.IN_PROGRESS
+        or changes.get("department_id", ticket.department_id) != ticket.department_id
+    )
     columns = {
         **changes,
         "status": target,
@@ -129,11 +138,17 @@ async def move(
         "check_at": running.check_at,
     }
     async with events.after_commit(), in_transaction():
-        moved = await Ticket.filter(id=ticket.id, status=ticket.status).update(**columns)
+        moved = await Ticket.filter(
+            id=ticket.id, status=ticket.status, department_id=ticket.department_id
+        ).update(**columns)
         if not moved:
             raise DomainError(
                 ErrorCode.INVALID_STATE, "工单状态已被他人更新，请刷新后重试。", "number"
             )
+        if leaves:
+            from tickets.extensions import lapse_pending  # extensions builds on this module
+
+            await lapse_pending(ticket.id, now)
         await TicketEvent.create(
             ticket_id=ticket.id,
             action=action,

@@ -8,9 +8,10 @@ model's own INSERT statement, a batch of rows per ``execute_many``.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from datetime import UTC, datetime
 from typing import Any
 
-from tortoise.fields import Field, JSONField
+from tortoise.fields import DatetimeField, Field, JSONField
 from tortoise.fields.data import CharEnumFieldInstance
 from tortoise.models import Model
 
@@ -26,9 +27,13 @@ async def insert_rows(
 
     Each row maps every field the model's INSERT names (all but a generated primary key,
     foreign keys by their ``<name>_id``) to its value: members for enum fields, Python
-    values for JSON fields, and for everything else what the database driver takes as it
-    is (aware datetimes, None for NULL). Defaults are not filled in and nothing is
-    validated. Runs on the model's connection, inside the transaction open on it if any.
+    values for JSON fields, aware datetimes for datetime fields (stored in UTC, as the ORM
+    stores them: SQLite compares times as text), and for everything else what the
+    database driver takes as it is (None for NULL). Defaults are not filled in and nothing
+    else is validated. Runs on the model's connection, inside the transaction open on it
+    if any.
+
+    Raises ``ValueError`` for a naive datetime in a datetime field.
 
     :param on_batch: called with the number of rows after each batch is stored, e.g. to
         advance a progress bar.
@@ -53,4 +58,13 @@ def _converter(model: type[Model], field: Field[Any]) -> Callable[[Any], Any]:
         return lambda value: None if value is None else value.value
     if isinstance(field, JSONField):
         return lambda value: field.to_db_value(value, model)
+    if isinstance(field, DatetimeField):
+        return lambda value: None if value is None else _utc(value, field.model_field_name)
     return lambda value: value
+
+
+def _utc(moment: datetime, name: str) -> datetime:
+    """``moment`` in UTC; a naive time is refused, as its zone is anyone's guess."""
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        raise ValueError(f"{name}: a naive datetime ({moment.isoformat()}) has no time zone")
+    return moment.astimezone(UTC)

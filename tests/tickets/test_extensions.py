@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 import pytest
 
@@ -11,7 +11,7 @@ from tests.tickets.desk import new_ticket, principal, staff_of
 from tickets import admin, extensions, workflow
 from tickets.calendar import WorkingCalendar
 from tickets.lifecycle import Action, TicketStatus
-from tickets.models import CalendarDayKind, ExtensionStatus, TicketEvent
+from tickets.models import CalendarDayKind, ExtensionRequest, ExtensionStatus, TicketEvent
 from tickets.records import TicketRecord, get_ticket
 from tickets.sla import SlaWarning, TicketKind
 from wuyou import clock
@@ -228,3 +228,83 @@ async def test_extensions_of_reads_several_tickets_at_once() -> None:
     assert found == {first.id: [a], second.id: [b], none.id: []}
     assert found[first.id][0].ticket_number == first.number
     assert await extensions.get_extensions_by_id([a.id, 0]) == {a.id: a}
+
+
+@pytest.mark.parametrize("leaving", ["transfer", "resolve"])
+async def test_a_pending_request_lapses_when_the_ticket_leaves_the_department_or_work(
+    leaving: str, friday: ManualClock
+) -> None:
+    staff = await staff_of("150300-CG")
+    ticket = await _in_progress()
+    request = await extensions.request_extension(
+        number=ticket.number, working_days=10, reason="需要更多时间", actor=staff
+    )
+    friday.advance(timedelta(hours=2))
+    if leaving == "transfer":
+        await workflow.transfer(
+            number=ticket.number, department_code="150300-ZJ", note="属住建职责", actor=staff
+        )
+    else:
+        await workflow.resolve(number=ticket.number, reply="已提前办结。", actor=staff)
+    [lapsed] = (await extensions.extensions_of([ticket.id]))[ticket.id]
+    assert (lapsed.id, lapsed.status, lapsed.decision_note) == (
+        request.id,
+        ExtensionStatus.REJECTED,
+        extensions.LAPSED_NOTE,
+    )
+    assert (lapsed.decided_by_id, lapsed.decided_at) == (None, friday.now())
+    with pytest.raises(DomainError) as decided:
+        await extensions.decide_extension(
+            extension_id=request.id, approve=True, note="", actor=await principal("demo-agent")
+        )
+    assert (decided.value.field, decided.value.code) == ("extensionId", ErrorCode.INVALID_STATE)
+
+
+async def test_the_department_a_ticket_was_transferred_to_asks_for_time_of_its_own(
+    friday: ManualClock,
+) -> None:
+    agent, staff = await principal("demo-agent"), await staff_of("150300-CG")
+    ticket = await _in_progress()
+    await extensions.request_extension(
+        number=ticket.number, working_days=10, reason="需要更多时间", actor=staff
+    )
+    await workflow.transfer(
+        number=ticket.number, department_code="150300-ZJ", note="属住建职责", actor=staff
+    )
+    other = await staff_of("150300-ZJ")
+    await workflow.sign(number=ticket.number, actor=other)
+    own = await extensions.request_extension(
+        number=ticket.number, working_days=2, reason="需现场勘查", actor=other
+    )
+    decided = await extensions.decide_extension(
+        extension_id=own.id, approve=True, note="", actor=agent
+    )
+    assert decided.previous_deadline == ticket.complete_deadline
+    assert decided.new_deadline == END_OF_DAY(date(2041, 3, 12))  # two working days on
+
+
+async def test_a_request_of_a_department_no_longer_holding_the_ticket_cannot_be_decided(
+    friday: ManualClock,
+) -> None:
+    agent, staff = await principal("demo-agent"), await staff_of("150300-CG")
+    ticket = await _in_progress()
+    await workflow.transfer(
+        number=ticket.number, department_code="150300-ZJ", note="属住建职责", actor=staff
+    )
+    await workflow.sign(number=ticket.number, actor=await staff_of("150300-ZJ"))
+    # A request left pending by the department the ticket was with before (stored before
+    # requests lapsed with a transfer).
+    stale = await ExtensionRequest.create(
+        ticket_id=ticket.id,
+        requested_by_id=staff.account_id,
+        working_days=10,
+        reason="需要更多时间",
+        status=ExtensionStatus.PENDING,
+        requested_at=friday.now(),
+    )
+    with pytest.raises(DomainError) as refused:
+        await extensions.decide_extension(extension_id=stale.id, approve=True, note="", actor=agent)
+    assert (refused.value.field, refused.value.code) == ("extensionId", ErrorCode.INVALID_STATE)
+    assert (await _ticket(ticket.number)).complete_deadline == ticket.complete_deadline
+    [still] = (await extensions.extensions_of([ticket.id]))[ticket.id]
+    assert still.status is ExtensionStatus.PENDING

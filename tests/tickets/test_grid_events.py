@@ -3,13 +3,17 @@ routed at once to the nearest body that handles its category."""
 
 from __future__ import annotations
 
+import dataclasses
+from typing import Any
+
 import pytest
 
+from accounts.service import Principal
 from grids.catalogue import get_department
 from grids.models import Area, Channel, ChannelKind
 from tests.conftest import unique
 from tests.tickets.desk import grid_worker, new_ticket, principal, staff_of
-from tickets import workflow
+from tickets import grid_events, intake, workflow
 from tickets.grid_events import GridEventRequest, report_grid_event, resolve_on_site
 from tickets.intake import TicketRequest, create_ticket
 from tickets.lifecycle import TicketStatus
@@ -103,6 +107,63 @@ async def test_a_retry_with_the_same_key_returns_the_routed_event() -> None:
     assert [action for action, _, _ in await history(first)] == ["RECEIVE", "DISPATCH"]
 
 
+async def test_a_retry_must_settle_the_event_as_the_first_report_did() -> None:
+    worker = await grid_worker(GRID)
+    note = "已当场劝导双方，达成谅解。"
+    settled = await event(
+        "DISPUTES.CIVIL.NEIGHBOURS", resolved_on_site=note, idempotency_key=unique("key")
+    )
+    first = await report_grid_event(settled, actor=worker)
+    assert await report_grid_event(settled, actor=worker) == first
+    routed = await event("URBAN.CITYSCAPE.STREET_VENDING", idempotency_key=unique("key"))
+    dispatched = await report_grid_event(routed, actor=worker)
+    for retry in (
+        dataclasses.replace(settled, resolved_on_site=None),
+        dataclasses.replace(settled, resolved_on_site="双方已和解。"),
+        dataclasses.replace(routed, resolved_on_site=note),
+    ):
+        with pytest.raises(DomainError) as conflict:
+            await report_grid_event(retry, actor=worker)
+        assert (conflict.value.field, conflict.value.code) == (
+            "idempotencyKey",
+            ErrorCode.IDEMPOTENCY_CONFLICT,
+        )
+    assert [action for action, _, _ in await history(first)] == ["RECEIVE", "RESOLVE_ON_SITE"]
+    assert [action for action, _, _ in await history(dispatched)] == ["RECEIVE", "DISPATCH"]
+
+
+async def test_a_report_that_fails_while_routing_leaves_no_ticket(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    async def broken(department_key: str | None, area_path: str) -> None:
+        raise RuntimeError("routing is down")
+
+    monkeypatch.setattr(grid_events, "responsible_department", broken)
+    request = await event("URBAN.CITYSCAPE.STREET_VENDING")
+    with pytest.raises(RuntimeError):
+        await report_grid_event(request, actor=await grid_worker(GRID))
+    assert not await Ticket.filter(title=request.title).exists()
+
+
+async def test_a_concurrent_retry_inside_the_reports_transaction_returns_the_first(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    worker = await grid_worker(GRID)
+    request = await event("URBAN.CITYSCAPE.STREET_VENDING", idempotency_key=unique("key"))
+    first = await report_grid_event(request, actor=worker)
+    by_key = intake._by_key
+    looks: list[str] = []
+
+    async def not_yet_committed(actor: Principal, key: str, digest: str) -> TicketRecord | None:
+        looks.append(key)  # the first look misses a report another worker has not committed
+        return None if len(looks) == 1 else await by_key(actor, key, digest)
+
+    monkeypatch.setattr(intake, "_by_key", not_yet_committed)
+    assert await report_grid_event(request, actor=worker) == first
+    assert len(looks) == 2  # the insert failed on the key, and the second look found it
+    assert await Ticket.filter(title=request.title).count() == 1
+
+
 async def test_a_worker_reports_only_in_their_own_grid() -> None:
     worker = await grid_worker(GRID)
     for request in (
@@ -142,6 +203,29 @@ async def test_every_problem_of_a_report_is_listed_photos_by_index() -> None:
     with pytest.raises(DomainError) as not_a_leaf:
         await report_grid_event(await event("DISPUTES.CIVIL"), actor=worker)
     assert (not_a_leaf.value.field, not_a_leaf.value.code) == ("category", ErrorCode.WRONG_LEVEL)
+
+
+@pytest.mark.parametrize(
+    ("fields", "problem"),
+    [
+        ({"title": "标" * 101}, ("title", ErrorCode.INVALID)),
+        ({"content": "内" * 5001}, ("content", ErrorCode.TOO_LONG)),
+        ({"citizen_name": "名" * 33}, ("citizenName", ErrorCode.TOO_LONG)),
+        ({"citizen_phone": "1" * 40}, ("citizenPhone", ErrorCode.TOO_LONG)),
+        ({"citizen_phone": "٠٤٧٣٣١٢٣٤٥٦"}, ("citizenPhone", ErrorCode.INVALID)),
+        ({"address": "址" * 201}, ("address", ErrorCode.TOO_LONG)),
+        ({"category": "DISPUTES.CIVIL.NEIGHBOURS" + "X" * 72}, ("category", ErrorCode.NOT_FOUND)),
+        ({"idempotency_key": "k" * 65}, ("idempotencyKey", ErrorCode.INVALID)),
+        ({"resolved_on_site": "说" * 5001}, ("resolvedOnSite", ErrorCode.TOO_LONG)),
+    ],
+)
+async def test_every_text_of_a_report_is_checked_before_it_reaches_the_database(
+    fields: dict[str, Any], problem: tuple[str, ErrorCode]
+) -> None:
+    request = dataclasses.replace(await event("DISPUTES.CIVIL.NEIGHBOURS"), **fields)
+    with pytest.raises(DomainError) as refused:
+        await report_grid_event(request, actor=await grid_worker(GRID))
+    assert [(p.field, p.code) for p in refused.value.problems] == [problem]
 
 
 async def test_resolving_on_the_spot_is_for_the_grids_worker_before_the_body_signs() -> None:

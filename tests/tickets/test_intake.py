@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import uuid
 
 import pytest
 
@@ -108,3 +109,60 @@ async def test_a_retry_returns_the_first_ticket_and_citizens_use_online_channels
     online = await create_ticket(_request(lat, lng, channel="OL-PORTAL"), actor=citizen)
     assert online.citizen_id == citizen.account_id
     assert citizen.role is Role.CITIZEN
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "problem"),
+    [
+        ("title", "标" * 101, ("title", ErrorCode.INVALID)),
+        ("content", "内" * 5001, ("content", ErrorCode.TOO_LONG)),
+        ("citizen_name", "名" * 33, ("citizenName", ErrorCode.TOO_LONG)),
+        ("citizen_phone", "1" * 40, ("citizenPhone", ErrorCode.TOO_LONG)),
+        ("citizen_phone", "0473-3123456-" + "1" * 8, ("citizenPhone", ErrorCode.TOO_LONG)),
+        ("citizen_phone", "١٢٣٤٥٦٧", ("citizenPhone", ErrorCode.INVALID)),  # Arabic-Indic
+        ("citizen_phone", "１３９１２３４５６７８", ("citizenPhone", ErrorCode.INVALID)),
+        ("citizen_phone", "0473 312 3456", ("citizenPhone", ErrorCode.INVALID)),
+        ("citizen_phone", "--", ("citizenPhone", ErrorCode.INVALID)),
+        ("address", "址" * 201, ("address", ErrorCode.TOO_LONG)),
+        (
+            "category",
+            "URBAN.CITYSCAPE.STREET_VENDING" + "X" * 67,
+            ("category", ErrorCode.NOT_FOUND),
+        ),
+        ("channel", "HL-12345" + "X" * 25, ("channel", ErrorCode.NOT_FOUND)),
+        ("idempotency_key", "k" * 65, ("idempotencyKey", ErrorCode.INVALID)),
+    ],
+)
+async def test_every_text_is_checked_before_it_reaches_the_database(
+    field: str, value: str, problem: tuple[str, ErrorCode]
+) -> None:
+    lat, lng = await _grid_centre(304)
+    request = _request(lat, lng, **{field: value})
+    with pytest.raises(DomainError) as refused:
+        await create_ticket(request, actor=await _principal("demo-agent"))
+    assert [(p.field, p.code) for p in refused.value.problems] == [problem]
+
+
+async def test_phones_are_mobiles_or_ascii_digits_and_dashes_of_at_most_20() -> None:
+    lat, lng = await _grid_centre(305)
+    agent = await _principal("demo-agent")
+    for phone, stored in [
+        ("+86 139-1234-5678", "13912345678"),
+        (" 0473-3123456 ", "0473-3123456"),
+        ("12345", "12345"),
+        ("1" * 20, "1" * 20),
+    ]:
+        ticket = await create_ticket(_request(lat, lng, citizen_phone=phone), actor=agent)
+        assert ticket.citizen_phone == stored
+
+
+async def test_an_over_long_key_is_refused_even_when_it_begins_with_a_used_one() -> None:
+    lat, lng = await _grid_centre(306)
+    agent = await _principal("demo-agent")
+    key = uuid.uuid4().hex * 2  # 64 characters
+    await create_ticket(_request(lat, lng, idempotency_key=key), actor=agent)
+    with pytest.raises(DomainError) as refused:
+        await create_ticket(_request(lat, lng, idempotency_key=key + "x"), actor=agent)
+    assert [(p.field, p.code) for p in refused.value.problems] == [
+        ("idempotencyKey", ErrorCode.INVALID)
+    ]

@@ -20,6 +20,7 @@ from tickets.sla import (
     revisit_deadline,
     settings_of,
     warning,
+    watch,
 )
 from wuyou.clock import CITY_TIMEZONE
 
@@ -110,6 +111,22 @@ def test_warnings_turn_yellow_at_80_percent_and_red_when_overdue(
     start = local("2026-03-02 00:00")
     deadline = start + timedelta(hours=100)
     assert warning(start, deadline, start + timedelta(hours=elapsed_hours)) is expected
+
+
+def test_a_look_leaves_no_next_look_once_red_and_a_step_asks_for_one_at_once() -> None:
+    start = local("2026-03-02 00:00")
+    due = start + timedelta(hours=100)
+    yellow_point = start + timedelta(hours=80)
+    looks = [watch(start, due, start + timedelta(hours=h)) for h in (0, 80, 100, 120)]
+    assert [(w.warning, w.check_at) for w in looks] == [
+        (SlaWarning.NONE, yellow_point),
+        (SlaWarning.YELLOW, due),
+        (SlaWarning.RED, None),
+        (SlaWarning.RED, None),
+    ]
+    assert [w.after_step() for w in looks[:2]] == looks[:2]
+    assert [w.after_step().check_at for w in looks[2:]] == [due, due]
+    assert watch(start, None, start).after_step().check_at is None
 
 
 def test_the_policy_is_configurable() -> None:

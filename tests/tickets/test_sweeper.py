@@ -17,7 +17,7 @@ import pytest
 
 from api import db
 from api import sweeper as platform_sweeper
-from tests.tickets.desk import new_ticket, principal
+from tests.tickets.desk import new_ticket, principal, staff_of
 from tickets import oversight, workflow
 from tickets.lifecycle import Action, TicketStatus
 from tickets.models import Ticket, TicketEvent
@@ -46,9 +46,10 @@ def manual() -> Iterator[ManualClock]:
 
 
 async def drain(moving: ManualClock, until: datetime) -> None:
-    """Sweep at ``until`` until nothing more turns: whatever other tests left due."""
+    """Sweep at ``until`` until nothing more turns or is supervised: whatever other tests
+    left due."""
     moving.set(until)
-    while (report := await sweep_tickets()).yellow or report.red:
+    while (report := await sweep_tickets()).yellow or report.red or report.supervised:
         pass
 
 
@@ -183,3 +184,42 @@ async def test_the_platform_loop_sweeps_tickets_when_the_offer_sweep_fails(
     messages = [r.getMessage() for r in caplog.records]
     assert any(m.startswith("_sweep_offers failed") for m in messages)
     assert "sweep: 0 tickets turned yellow, 1 red, 1 supervised" in messages
+
+
+async def test_a_ticket_a_step_makes_overdue_is_supervised_by_the_next_sweep(
+    manual: ManualClock,
+) -> None:
+    await drain(manual, local("2031-06-20 10:00"))
+    agent = await principal("demo-agent")
+    ticket = await dispatched(manual, local("2031-06-09 10:00"))  # a Monday
+    await workflow.return_ticket(
+        number=ticket.number, reason="不属本部门职责", actor=await staff_of("150300-CG")
+    )
+    manual.set(local("2031-06-20 10:00"))  # with the agents past its completion deadline
+    assert ticket.complete_deadline is not None and ticket.complete_deadline < manual.now()
+    again = await workflow.dispatch(number=ticket.number, department_code="150300-ZJ", actor=agent)
+    assert again.warning is SlaWarning.RED and again.due_at == ticket.complete_deadline
+    assert await state(ticket) == (SlaWarning.RED, False, ticket.complete_deadline)
+
+    assert await sweep_tickets() == TicketSweepReport(yellow=0, red=0, supervised=1)
+    assert await state(ticket) == (SlaWarning.RED, True, None)
+    assert await supervisions(ticket) == [(None, AUTO_SUPERVISION_NOTE)]
+    manual.advance(timedelta(days=3))
+    assert await sweep_tickets() == TicketSweepReport(yellow=0, red=0, supervised=0)
+    assert len(await supervisions(ticket)) == 1
+
+
+async def test_a_step_on_a_ticket_already_red_asks_for_one_look_that_changes_nothing(
+    manual: ManualClock,
+) -> None:
+    await drain(manual, local("2031-06-27 00:00"))
+    ticket = await dispatched(manual, local("2031-06-24 10:00"))  # a Tuesday
+    manual.set(local("2031-06-26 00:00"))
+    assert await sweep_tickets() == TicketSweepReport(yellow=0, red=1, supervised=1)
+    await oversight.urge(
+        number=ticket.number, note="请尽快签收", actor=await principal("demo-agent")
+    )
+    assert await state(ticket) == (SlaWarning.RED, True, ticket.sign_deadline)
+    assert await sweep_tickets() == TicketSweepReport(yellow=0, red=0, supervised=0)
+    assert await state(ticket) == (SlaWarning.RED, True, None)
+    assert len(await supervisions(ticket)) == 1

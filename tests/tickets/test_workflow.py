@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import timedelta
 
 import pytest
 
+from accounts.service import Principal
 from tests.tickets.desk import new_ticket, principal, staff_of
 from tickets import workflow
 from tickets.lifecycle import Satisfaction, TicketStatus
 from tickets.models import TicketEvent
+from tickets.records import TicketRecord, get_ticket
 from tickets.sla import TicketKind
 from wuyou import clock
 from wuyou.clock import ManualClock
@@ -150,3 +153,47 @@ async def test_a_transfer_goes_to_the_other_department_which_consents_by_signing
         await workflow.sign(number=ticket.number, actor=first)
     signed = await workflow.sign(number=ticket.number, actor=second)
     assert signed.status is TicketStatus.IN_PROGRESS
+
+
+#: Steps CG's staff takes on a ticket dispatched to CG, each deciding on what it read.
+LATE_STEPS: dict[str, Callable[[str, Principal], Awaitable[TicketRecord]]] = {
+    "sign": lambda number, staff: workflow.sign(number=number, actor=staff),
+    "return": lambda number, staff: workflow.return_ticket(
+        number=number, reason="不属本部门职责", actor=staff
+    ),
+    "transfer": lambda number, staff: workflow.transfer(
+        number=number, department_code="150300-HJ", note="属环保职责", actor=staff
+    ),
+}
+
+
+@pytest.mark.parametrize("step", list(LATE_STEPS))
+async def test_a_step_decided_on_a_read_from_before_a_transfer_fails_cleanly(
+    step: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    agent, staff = await principal("demo-agent"), await staff_of("150300-CG")
+    ticket = await new_ticket()
+    read = await workflow.dispatch(number=ticket.number, department_code="150300-CG", actor=agent)
+    # Between the step's read and its update, the agents transfer the ticket: the status
+    # stays DISPATCHED, only the department changes.
+    await workflow.transfer(
+        number=ticket.number, department_code="150300-ZJ", note="属住建职责", actor=agent
+    )
+
+    async def as_read_before(number: str) -> TicketRecord:
+        return read
+
+    monkeypatch.setattr(workflow, "existing_ticket", as_read_before)
+    with pytest.raises(DomainError) as raced:
+        await LATE_STEPS[step](ticket.number, staff)
+    assert (raced.value.field, raced.value.code) == ("number", ErrorCode.INVALID_STATE)
+    assert str(raced.value) == "工单状态已被他人更新，请刷新后重试。"
+    now = await get_ticket(ticket.number)
+    assert now is not None and now.status is TicketStatus.DISPATCHED
+    assert now.department_id != read.department_id and now.signed_at is None
+    actions = (
+        await TicketEvent.filter(ticket_id=ticket.id)
+        .order_by("id")
+        .values_list("action", flat=True)
+    )
+    assert [str(a) for a in actions] == ["RECEIVE", "DISPATCH", "TRANSFER"]
