@@ -167,7 +167,7 @@ def is_mobile(text: str) -> bool:
     return True
 
 
-_LANDLINE = re.compile(r"0\d{2,3}-?\d{7,8}")
+_LANDLINE = re.compile(r"0[0-9]{2,3}-?[0-9]{7,8}")  # ASCII digits only
 
 
 def is_landline(text: str) -> bool:

@@ -9,6 +9,7 @@ import pytest
 from plugins.identifiers import (
     credit_code_check_character,
     is_credit_code,
+    is_landline,
     is_mobile,
     is_plate,
     is_resident_id,
@@ -283,3 +284,12 @@ def test_invalid_mobiles(text: str) -> None:
     assert not is_mobile(text)
     with pytest.raises(ValueError):
         normalise_mobile(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("0473-3123456", True), ("04733123456", True), ("0473 312 3456", True),
+     ("3123456", False), ("٠٤٧٣-٣١٢٣٤٥٦", False), ("0473-31234", False)],
+)  # fmt: skip
+def test_landlines_have_an_area_code_and_ascii_digits(text: str, expected: bool) -> None:
+    assert is_landline(text) is expected

@@ -83,7 +83,7 @@ class Life:
             return
         last = self.steps[-1].at
         _, due = running_deadline(self.record(), self.status, {}, last)
-        if due is not None and last < due <= until:
+        if due is not None and due <= until:  # a step may have left it overdue already
             self._record(
                 Action.SUPERVISE,
                 None,
@@ -91,7 +91,7 @@ class Life:
                 {"supervised": True},
                 AUTO_SUPERVISION_NOTE,
                 self.row["department_id"],
-                due,
+                max(due, last),
             )
 
     def record(self) -> TicketRecord:
