@@ -7,13 +7,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from strawberry.dataloader import DataLoader
+from tortoise.expressions import Q
 
 from accounts.models import Role
 from accounts.service import LoginPolicy, Principal, principal_for, require_role
 from accounts.tokens import TokenIssuer
 from merchants.providers import merchant_of
 from schema.dataloaders import Loaders
-from tickets.visibility import visible_ids
+from tickets.visibility import scope, visible_ids
 from wuyou.errors import Unauthenticated
 
 
@@ -45,6 +46,7 @@ class Context:
     )
     _merchant_id: int | None = field(default=None, init=False, repr=False)
     _ticket_visible: DataLoader[int, bool] | None = field(default=None, init=False, repr=False)
+    _ticket_scope: Q | None = field(default=None, init=False, repr=False)
 
     async def principal(self) -> Principal | None:
         """The signed-in principal, None when anonymous; an invalid token raises UNAUTHENTICATED.
@@ -80,7 +82,10 @@ class Context:
         if self._ticket_visible is None:
 
             async def load(ids: list[int]) -> list[bool]:
-                seen = await visible_ids(await self.principal(), ids)
+                principal = await self.principal()
+                if self._ticket_scope is None and principal is not None:
+                    self._ticket_scope = await scope(principal)
+                seen = await visible_ids(principal, ids, within=self._ticket_scope)
                 return [i in seen for i in ids]
 
             self._ticket_visible = DataLoader(load_fn=load)

@@ -139,15 +139,20 @@ async def can_see(principal: Principal | None, ticket: TicketRecord) -> bool:
     return await (await visible_tickets(principal)).filter(id=ticket.id).exists()
 
 
-async def visible_ids(principal: Principal | None, ids: Iterable[int]) -> set[int]:
-    """Which of the tickets ``ids`` ``principal`` sees (one query at most)."""
+async def visible_ids(
+    principal: Principal | None, ids: Iterable[int], *, within: Q | None = None
+) -> set[int]:
+    """Which of the tickets ``ids`` ``principal`` sees: no query for the roles that see
+    all or nothing, else one (``within``: the principal's :func:`scope`, if the caller
+    keeps it, saves looking it up again)."""
     wanted = list(set(ids))
     if principal is None or not wanted:
         return set()
     reach = REACH[principal.role]
     if reach in (Reach.ALL, Reach.NONE):
         return set(wanted) if reach is Reach.ALL else set()
-    rows = await (await visible_tickets(principal)).filter(id__in=wanted).values("id")
+    seen = Ticket.filter(within if within is not None else await scope(principal))
+    rows = await seen.filter(id__in=wanted).values("id")
     return {row["id"] for row in rows}
 
 
