@@ -19,6 +19,9 @@ class Role(StrEnum):
     GRID_WORKER = "GRID_WORKER"
     MERCHANT = "MERCHANT"
     CITIZEN = "CITIZEN"
+    # A channel integration's service account (a mini program's back end, a partner
+    # platform): it submits tickets on its own channel and follows those it submitted.
+    INTEGRATION = "INTEGRATION"
 
 
 class AccountEventKind(StrEnum):

@@ -15,11 +15,11 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from accounts.models import Role
-from accounts.service import issue_service_token
+from accounts.service import find_account, issue_service_token
 from accounts.tokens import IssuedToken, TokenIssuer
 from api import db
 from api.settings import Settings, SettingsError
-from wuyou.errors import DomainError
+from wuyou.errors import DomainError, ErrorCode
 
 if TYPE_CHECKING:
     from grids.demo import SeedReport
@@ -239,16 +239,34 @@ def token_create(
     role: Annotated[Role, typer.Option(help="The account's role.", case_sensitive=False)],
     username: Annotated[str, typer.Option(help="The account; created without a password if new.")],
     days: Annotated[int, typer.Option(help="Validity in days.", min=1, max=3650)] = 365,
+    channel: Annotated[
+        str | None,
+        typer.Option(help="For INTEGRATION accounts: the channel code they submit on."),
+    ] = None,
     database_url: DatabaseUrl = None,
 ) -> None:
     """Print a bearer token for an account (for channel integrations and scripts)."""
+    from tortoise.transactions import in_transaction
+
+    from grids.catalogue import bind_channel, get_channel
+
+    if (role is Role.INTEGRATION) != (channel is not None):
+        console.print("[red]--channel goes with --role INTEGRATION, and only with it.[/red]")
+        raise typer.Exit(2)
     settings = _settings(database_url)
     issuer = TokenIssuer(settings.secret_key, timedelta(seconds=settings.token_ttl_seconds))
 
     async def work() -> IssuedToken:
-        return await issue_service_token(
-            username=username, role=role, issuer=issuer, ttl=timedelta(days=days)
-        )
+        if channel is not None and await get_channel(channel) is None:
+            raise DomainError(ErrorCode.NOT_FOUND, f"No channel {channel!r}.", "channel")
+        async with in_transaction():
+            issued = await issue_service_token(
+                username=username, role=role, issuer=issuer, ttl=timedelta(days=days)
+            )
+            account = await find_account(username)
+            if channel is not None and account is not None:
+                await bind_channel(account.id, channel)
+        return issued
 
     try:
         issued = _run(lambda: _with_database(settings, work))

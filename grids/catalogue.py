@@ -9,6 +9,7 @@ from typing import Any
 from grids.areas import plausible_code
 from grids.models import (
     Channel,
+    ChannelAccount,
     ChannelKind,
     Department,
     DepartmentLevel,
@@ -124,3 +125,37 @@ async def join_department(account_id: int, department_code: str) -> DepartmentRe
         defaults={"department_id": department.id}, account_id=account_id
     )
     return department
+
+
+async def get_channel(code: str) -> ChannelRecord | None:
+    """The channel with ``code`` (inactive ones too), or None."""
+    if not plausible_code(code):
+        return None
+    rows = await Channel.filter(code=code).values(*_CHANNEL_COLUMNS)
+    return _channel(rows[0]) if rows else None
+
+
+async def channel_of_account(account_id: int) -> ChannelRecord | None:
+    """The channel an integration's service account submits on, if it is bound to one."""
+    rows = await ChannelAccount.filter(account_id=account_id).values("channel_id")
+    return (
+        (await get_channels_by_id([rows[0]["channel_id"]])).get(rows[0]["channel_id"])
+        if rows
+        else None
+    )
+
+
+async def bind_channel(account_id: int, channel_code: str) -> ChannelRecord:
+    """Bind an integration's service account to the channel it submits on; an account
+    bound to another channel already is refused (INVALID on ``channel``): an integration
+    gets an account per channel."""
+    channel = await get_channel(channel_code)
+    if channel is None:
+        raise DomainError(ErrorCode.NOT_FOUND, f"No channel {channel_code!r}.", "channel")
+    bound = await channel_of_account(account_id)
+    if bound is not None and bound.id != channel.id:
+        raise DomainError(
+            ErrorCode.INVALID, f"This account submits on {bound.code} already.", "channel"
+        )
+    await ChannelAccount.get_or_create(account_id=account_id, defaults={"channel_id": channel.id})
+    return channel

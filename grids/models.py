@@ -182,3 +182,18 @@ class Channel(Model):
 
     class Meta:
         table = "channel"
+
+
+class ChannelAccount(Model):
+    """A channel integration's service account and the one channel it submits on."""
+
+    id = fields.IntField(primary_key=True)
+    account: fields.OneToOneRelation = fields.OneToOneField(
+        "accounts.Account", related_name="channel_binding", on_delete=fields.RESTRICT
+    )
+    channel: fields.ForeignKeyRelation[Channel] = fields.ForeignKeyField(
+        "grids.Channel", related_name="accounts", on_delete=fields.RESTRICT
+    )
+
+    class Meta:
+        table = "channel_account"

@@ -112,6 +112,10 @@ class CreateAccountInput:
     grid_code: str | None = strawberry.field(
         default=None, description="For GRID_WORKER accounts: the grid they serve."
     )
+    channel_code: str | None = strawberry.field(
+        default=None,
+        description="Required for INTEGRATION accounts: the one channel they submit on.",
+    )
 
 
 @strawberry.type
@@ -196,6 +200,7 @@ class AccountMutations:
                 actor=actor,
                 department_code=input.department_code,
                 grid_code=input.grid_code,
+                channel_code=input.channel_code,
             )
         except DomainError as error:
             return CreateAccountPayload(account=None, errors=user_errors(error))

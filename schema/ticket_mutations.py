@@ -284,11 +284,12 @@ class DecideExtensionPayload(ExtensionStepPayload):
 class TicketMutations:
     @strawberry.mutation(
         description="Record a ticket (受理): agents taking a call, channel integrations with "
-        "their service account, citizens through an online channel. A repeat from the same "
-        "phone about the same category and grid within 72 hours links likelyDuplicateOf."
+        "their INTEGRATION account (on their own channel), citizens through an online "
+        "channel. A repeat from the same phone about the same category and grid within 72 "
+        "hours links likelyDuplicateOf."
     )
     async def create_ticket(self, info: Info, input: CreateTicketInput) -> CreateTicketPayload:
-        actor = await info.context.require(*_AGENTS, Role.CITIZEN)
+        actor = await info.context.require(*_AGENTS, Role.CITIZEN, Role.INTEGRATION)
         request = TicketRequest(
             channel=input.channel,
             kind=input.kind,

@@ -21,6 +21,7 @@ from tortoise.transactions import in_transaction
 from accounts.models import Role
 from accounts.service import Principal, require_role
 from grids.areas import AreaRecord, area_at
+from grids.catalogue import channel_of_account
 from grids.models import CODE_MAX_LENGTH, Channel, ChannelKind
 from plugins.identifiers import is_mobile, normalise_mobile
 from tickets.lifecycle import Action, TicketStatus
@@ -67,7 +68,9 @@ class TicketRequest:
 
 async def create_ticket(request: TicketRequest, *, actor: Principal | None) -> TicketRecord:
     """Record a ticket as RECEIVED. Raises :class:`DomainError` listing every problem."""
-    actor = require_role(actor, Role.AGENT, Role.ADMIN, Role.CITIZEN, Role.GRID_WORKER)
+    actor = require_role(
+        actor, Role.AGENT, Role.ADMIN, Role.CITIZEN, Role.GRID_WORKER, Role.INTEGRATION
+    )
     digest = request.digest()
     key = request.idempotency_key
     if key is not None and _valid_key(key):  # an invalid key is reported below
@@ -84,6 +87,12 @@ async def create_ticket(request: TicketRequest, *, actor: Principal | None) -> T
         problems.append(Problem("channel", ErrorCode.INVALID, "市民只能通过网上渠道提交诉求。"))
     elif actor.role is Role.GRID_WORKER and channel.kind is not ChannelKind.GRID:
         problems.append(Problem("channel", ErrorCode.INVALID, "网格员只能通过网格渠道上报。"))
+    elif actor.role is Role.INTEGRATION:
+        own = await channel_of_account(actor.account_id)
+        if own is None or own.id != channel.id:
+            problems.append(
+                Problem("channel", ErrorCode.INVALID, "该接入账号只能在其渠道提交诉求。")
+            )
     category = None
     if request.category is not None:
         if len(request.category) <= CATEGORY_CODE_MAX_LENGTH:

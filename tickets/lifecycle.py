@@ -94,7 +94,9 @@ class Transition:
 TRANSITIONS: dict[Action, Transition] = {
     # Intake creates a ticket: no status leads to it, and check() refuses it on any ticket.
     Action.RECEIVE: Transition(
-        frozenset(), TicketStatus.RECEIVED, _AGENTS | {Role.CITIZEN, Role.GRID_WORKER}
+        frozenset(),
+        TicketStatus.RECEIVED,
+        _AGENTS | {Role.CITIZEN, Role.GRID_WORKER, Role.INTEGRATION},
     ),
     Action.RESOLVE_AT_INTAKE: Transition(
         frozenset({TicketStatus.RECEIVED}), TicketStatus.RESOLVED, _AGENTS

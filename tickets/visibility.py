@@ -12,6 +12,7 @@ DEPARTMENT    with its department now, or ever dispatched or       full     ever
               returned or passed on)                               handles
 GRID_WORKER   located in a grid they serve now                     masked   every step
 CITIZEN       their own (``citizen_id``)                           masked   public steps
+INTEGRATION   those it submitted (a channel's service account)     masked   public steps
 MERCHANT      none                                                 -        -
 ============  ===================================================  =======  =============
 
@@ -48,6 +49,7 @@ class Reach(StrEnum):
     DEPARTMENT = "DEPARTMENT"
     GRID = "GRID"
     OWN = "OWN"
+    SUBMITTED = "SUBMITTED"
     NONE = "NONE"
 
 
@@ -57,6 +59,7 @@ REACH: Mapping[Role, Reach] = {
     Role.DEPARTMENT: Reach.DEPARTMENT,
     Role.GRID_WORKER: Reach.GRID,
     Role.CITIZEN: Reach.OWN,
+    Role.INTEGRATION: Reach.SUBMITTED,
     Role.MERCHANT: Reach.NONE,
 }
 #: The steps that bring a ticket to a department: it sees the ticket from then on.
@@ -121,6 +124,8 @@ async def scope(principal: Principal | None) -> Q:
         return Q(grid_id__in=Subquery(served.values("grid_id")))
     if reach is Reach.OWN:
         return Q(citizen_id=principal.account_id)
+    if reach is Reach.SUBMITTED:
+        return Q(created_by_id=principal.account_id)
     return _NOTHING
 
 

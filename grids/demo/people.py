@@ -13,6 +13,8 @@ DEMO_PASSWORD = "demo"
 #: The department demo-department works in, and the grid demo-grid serves.
 DEMO_DEPARTMENT = "150300-CG"
 DEMO_GRID = "150302001001-G01"
+#: The channel demo-integration submits on (the hotline's WeChat mini program).
+DEMO_CHANNEL = "OL-WECHAT-MP"
 GRID_WORKER_TITLE = "专职网格员"
 GRID_WORKER_PREFIX = "gw-"
 
@@ -33,6 +35,7 @@ DEMO_ACCOUNT_SPECS: tuple[DemoAccountSpec, ...] = (
     DemoAccountSpec("demo-grid", Role.GRID_WORKER, "演示网格员"),
     DemoAccountSpec("demo-merchant", Role.MERCHANT, "演示商户"),
     DemoAccountSpec("demo-citizen", Role.CITIZEN, "演示市民"),
+    DemoAccountSpec("demo-integration", Role.INTEGRATION, "乌海12345 微信小程序"),
 )
 DEMO_ACCOUNTS: Mapping[str, Role] = {spec.username: spec.role for spec in DEMO_ACCOUNT_SPECS}
 

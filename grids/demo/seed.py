@@ -20,6 +20,7 @@ from accounts.service import create_account
 from grids.demo.catalogue import CHANNELS, departments
 from grids.demo.people import (
     DEMO_ACCOUNT_SPECS,
+    DEMO_CHANNEL,
     DEMO_DEPARTMENT,
     DEMO_GRID,
     DEMO_PASSWORD,
@@ -36,6 +37,7 @@ from grids.models import (
     Area,
     AreaLevel,
     Channel,
+    ChannelAccount,
     Department,
     DepartmentMember,
     GridAssignmentEvent,
@@ -329,8 +331,8 @@ async def _assign(pairs: list[tuple[int, int]], title: str, now: datetime) -> No
 
 
 async def _seed_demo_accounts(progress: SeedProgress, now: datetime) -> tuple[int, int, int]:
-    """The demo-* accounts (password ``demo``), demo-department's department and
-    demo-grid's grid."""
+    """The demo-* accounts (password ``demo``), demo-department's department,
+    demo-grid's grid and demo-integration's channel."""
     existing = dict(
         await Account.filter(username__in=[s.username for s in DEMO_ACCOUNT_SPECS]).values_list(
             "username", "id"
@@ -354,6 +356,11 @@ async def _seed_demo_accounts(progress: SeedProgress, now: datetime) -> tuple[in
                 grid = await Area.get(code=DEMO_GRID)
                 await _assign([(account_id, grid.id)], GRID_WORKER_TITLE, now)
                 workers += 1
+            if spec.role is Role.INTEGRATION and not await ChannelAccount.exists(
+                account_id=account_id
+            ):
+                channel = await Channel.get(code=DEMO_CHANNEL)
+                await ChannelAccount.create(account_id=account_id, channel=channel)
         progress.advance()
     return accounts, workers, members
 
