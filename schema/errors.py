@@ -46,6 +46,13 @@ class BadUserInput(Exception):
         super().__init__(message)
         self.extensions = {"code": "BAD_USER_INPUT", "argument": argument}
 
+    @classmethod
+    def of(cls, error: DomainError, argument: str = "filter") -> BadUserInput:
+        """A query's arguments refused by the domain: its first problem, naming its
+        field (else ``argument``)."""
+        problem = error.problems[0]
+        return cls(problem.field or argument, problem.message)
+
 
 def is_expected(error: GraphQLError) -> bool:
     """True for errors whose message is meant for clients (validation, access, bad input)."""

@@ -118,8 +118,7 @@ class HotlineStatsQueries:
                 actor=actor,
             )
         except DomainError as error:
-            problem = error.problems[0]
-            raise BadUserInput(problem.field or "filter", problem.message) from error
+            raise BadUserInput.of(error) from error
         return HotlineStats(
             computed_at=figures.computed_at,
             total=HotlineFigures.of(figures.total),

@@ -470,8 +470,7 @@ class OrderQueries:
                 after=after_id,
             )
         except DomainError as error:
-            problem = error.problems[0]
-            raise BadUserInput(problem.field or "filter", problem.message) from error
+            raise BadUserInput.of(error) from error
         return Connection[Order].of(page, kind="Order", key=lambda r: str(r.id), node=Order.of)
 
     @strawberry.field(

@@ -535,8 +535,7 @@ class TicketQueries:
                 order=order_by,
             )
         except DomainError as error:
-            problem = error.problems[0]
-            raise BadUserInput(problem.field or "filter", problem.message) from error
+            raise BadUserInput.of(error) from error
         return _connection(page)
 
     @strawberry.field(
@@ -555,7 +554,7 @@ class TicketQueries:
                 principal, first=page_size(first), after=decode_cursor("Ticket", after)
             )
         except DomainError as error:
-            raise BadUserInput("after", error.problems[0].message) from error
+            raise BadUserInput.of(error, "after") from error
         return _connection(page)
 
 

@@ -24,9 +24,8 @@ from tickets.calendar import WorkingCalendar
 from tickets.catalogue import working_calendar
 from tickets.lifecycle import Action, check
 from tickets.models import ExtensionRequest, ExtensionStatus
-from tickets.oversight import note_text
 from tickets.records import get_tickets_by_id
-from tickets.workflow import existing_ticket, move, own_department
+from tickets.workflow import existing_ticket, move, note_text, own_department
 from wuyou import clock, events
 from wuyou.clock import CITY_TIMEZONE
 from wuyou.errors import DomainError, ErrorCode, Problem

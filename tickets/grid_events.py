@@ -16,16 +16,16 @@ from tortoise.transactions import in_transaction
 from accounts.models import Role
 from accounts.service import Principal, require_role
 from grids.areas import area_at
+from grids.catalogue import list_channels
 from grids.models import Channel, ChannelKind
 from grids.workers import grid_of_workers
 from tickets.intake import TicketRequest, create_ticket
 from tickets.lifecycle import Action, TicketStatus, check
 from tickets.models import Category
-from tickets.oversight import note_text
 from tickets.records import TicketRecord
 from tickets.routing import responsible_department
 from tickets.sla import TicketKind, Urgency
-from tickets.workflow import REPLY_MAX_LENGTH, dispatch_changes, existing_ticket, move
+from tickets.workflow import REPLY_MAX_LENGTH, dispatch_changes, existing_ticket, move, note_text
 from wuyou import clock, events
 from wuyou.errors import DomainError, ErrorCode, Forbidden, Problem
 
@@ -169,15 +169,10 @@ async def _served_grid(actor: Principal) -> int:
 
 async def _grid_channel() -> str:
     """The code of the grid workers' channel."""
-    rows = await (
-        Channel.filter(kind=ChannelKind.GRID, is_active=True)
-        .order_by("sort_order", "code")
-        .limit(1)
-        .values_list("code", flat=True)
-    )
-    if not rows:
+    channels = await list_channels(kind=ChannelKind.GRID)
+    if not channels:
         raise DomainError(ErrorCode.NOT_FOUND, "没有网格上报渠道。", "channel")
-    return str(rows[0])
+    return channels[0].code
 
 
 async def _close_on_site(ticket: TicketRecord, note: str, actor: Principal) -> TicketRecord:

@@ -21,8 +21,8 @@ from tortoise.transactions import in_transaction
 from accounts.models import Role
 from accounts.service import Principal, require_role
 from grids.areas import AreaRecord, area_at
-from grids.catalogue import channel_of_account
-from grids.models import CODE_MAX_LENGTH, Channel, ChannelKind
+from grids.catalogue import channel_of_account, get_channel
+from grids.models import ChannelKind
 from plugins.identifiers import is_mobile, normalise_mobile
 from tickets.lifecycle import Action, TicketStatus
 from tickets.live import ticket_event
@@ -78,9 +78,7 @@ async def create_ticket(request: TicketRequest, *, actor: Principal | None) -> T
         if earlier is not None:
             return earlier
     problems = _text_problems(request)
-    channel = None  # a code longer than any stored one is none of them
-    if len(request.channel) <= CODE_MAX_LENGTH:
-        channel = await Channel.get_or_none(code=request.channel)
+    channel = await get_channel(request.channel)
     if channel is None:
         problems.append(Problem("channel", ErrorCode.NOT_FOUND, "没有这个受理渠道。"))
     elif actor.role is Role.CITIZEN and channel.kind is not ChannelKind.ONLINE:
@@ -120,7 +118,7 @@ async def create_ticket(request: TicketRequest, *, actor: Principal | None) -> T
             duplicate = await _likely_duplicate(phone, category, grid, now)
             ticket = await Ticket.create(
                 number=await next_number(NUMBER_PREFIX, now, issued_on=_tickets_numbered_on),
-                channel=channel,
+                channel_id=channel.id,
                 kind=request.kind,
                 category=category,
                 urgency=urgency,

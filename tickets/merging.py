@@ -17,9 +17,8 @@ from accounts.models import Role
 from accounts.service import Principal, require_role
 from tickets.lifecycle import Action, TicketStatus, check
 from tickets.models import Ticket
-from tickets.oversight import note_text
 from tickets.records import TICKET_COLUMNS, TicketRecord
-from tickets.workflow import existing_ticket, move
+from tickets.workflow import existing_ticket, move, note_text
 from wuyou import clock, events
 from wuyou.errors import DomainError, ErrorCode, Problem
 

@@ -16,22 +16,12 @@ from grids.workers import grid_of_workers
 from tickets.lifecycle import Action, check
 from tickets.models import Ticket
 from tickets.records import TicketRecord
-from tickets.workflow import existing_ticket, move, own_department
+from tickets.workflow import existing_ticket, move, note_text, own_department
 from wuyou import clock, events
 from wuyou.errors import DomainError, ErrorCode, Forbidden
 
 URGE_NOTE_MAX_LENGTH = 500
 NOTE_MAX_LENGTH = 2000
-
-
-def note_text(text: str, *, field: str, label: str, limit: int, required: bool) -> str:
-    """``text`` trimmed; REQUIRED when empty and ``required``, TOO_LONG past ``limit``."""
-    value = text.strip()
-    if required and not value:
-        raise DomainError(ErrorCode.REQUIRED, f"请填写{label}。", field)
-    if len(value) > limit:
-        raise DomainError(ErrorCode.TOO_LONG, f"{label}最多 {limit} 个字。", field)
-    return value
 
 
 def _with_department(ticket: TicketRecord) -> None:

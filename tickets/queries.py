@@ -21,8 +21,7 @@ from tortoise.queryset import QuerySet
 from accounts.models import Role
 from accounts.service import Principal, require_role
 from grids.areas import get_area
-from grids.catalogue import departments_of, get_department
-from grids.models import Channel
+from grids.catalogue import departments_of, get_channel, get_department
 from tickets.intake import NUMBER_PREFIX
 from tickets.lifecycle import OPEN, WITH_DEPARTMENT, TicketStatus
 from tickets.models import Category, Ticket
@@ -255,9 +254,9 @@ async def catalogue_filter(
     problems: list[Problem] = []
     clauses: list[Q] = []
     if channel is not None:
-        rows = await Channel.filter(code=channel).values("id")
-        if rows:
-            clauses.append(Q(channel_id=rows[0]["id"]))
+        found_channel = await get_channel(channel)
+        if found_channel is not None:
+            clauses.append(Q(channel_id=found_channel.id))
         else:
             problems.append(Problem("filter.channel", ErrorCode.NOT_FOUND, "没有这个受理渠道。"))
     if department is not None:

@@ -55,10 +55,10 @@ from tortoise.functions import Count, Sum
 
 from accounts.models import Role
 from accounts.service import Principal, require_role
-from grids.catalogue import departments_of, get_departments_by_id
-from grids.models import Channel
+from grids.catalogue import departments_of, get_channels_by_id, get_departments_by_id
+from tickets.categories import get_categories_by_code, get_categories_by_id
 from tickets.lifecycle import Satisfaction, TicketStatus
-from tickets.models import Category, Ticket
+from tickets.models import Ticket
 from tickets.queries import catalogue_filter, overdue
 from wuyou import clock
 from wuyou.clock import CITY_TIMEZONE, as_utc
@@ -217,23 +217,20 @@ def _rows(tallies: Mapping[str | None, Tally], names: Mapping[str | None, str]) 
 
 
 async def _by_channel(tallies: Mapping[int, Tally]) -> list[StatsRow]:
-    channels = await Channel.filter(id__in=list(tallies)).values("id", "code", "name")
-    code = {c["id"]: c["code"] for c in channels}
-    return _rows(
-        {code[cid]: tally for cid, tally in tallies.items()},
-        {c["code"]: c["name"] for c in channels},
-    )
+    channels = await get_channels_by_id(tallies)
+    names: dict[str | None, str] = {c.code: c.name for c in channels.values()}
+    return _rows({channels[cid].code: tally for cid, tally in tallies.items()}, names)
 
 
 async def _by_category(cohort: Q, now: datetime) -> list[StatsRow]:
     tallies = await _tallies(cohort, "category_id", now)
-    leaves = await Category.filter(id__in=[i for i in tallies if i]).values("id", "code")
-    root = {c["id"]: c["code"].split(".")[0] for c in leaves}
+    leaves = await get_categories_by_id(i for i in tallies if i)
     grouped: dict[str | None, list[Tally]] = defaultdict(list)
     for category_id, tally in tallies.items():
-        grouped[root.get(category_id)].append(tally)
-    roots = await Category.filter(code__in=[c for c in grouped if c]).values("code", "name")
-    names: dict[str | None, str] = {r["code"]: r["name"] for r in roots}
+        leaf = leaves.get(category_id) if category_id else None
+        grouped[leaf.code.split(".")[0] if leaf else None].append(tally)
+    roots = await get_categories_by_code(c for c in grouped if c)
+    names: dict[str | None, str] = {code: root.name for code, root in roots.items()}
     names[None] = UNCATEGORISED
     return _rows({key: _fold(group) for key, group in grouped.items()}, names)
 

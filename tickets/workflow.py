@@ -73,13 +73,18 @@ async def _deadlines(
     )
 
 
+def note_text(text: str, *, field: str, label: str, limit: int, required: bool) -> str:
+    """``text`` trimmed; REQUIRED when empty and ``required``, TOO_LONG past ``limit``."""
+    value = text.strip()
+    if required and not value:
+        raise DomainError(ErrorCode.REQUIRED, f"请填写{label}。", field)
+    if len(value) > limit:
+        raise DomainError(ErrorCode.TOO_LONG, f"{label}最多 {limit} 个字。", field)
+    return value
+
+
 def _reply(text: str) -> str:
-    reply = text.strip()
-    if not reply:
-        raise DomainError(ErrorCode.REQUIRED, "请填写答复内容。", "reply")
-    if len(reply) > REPLY_MAX_LENGTH:
-        raise DomainError(ErrorCode.TOO_LONG, f"答复最多 {REPLY_MAX_LENGTH} 个字。", "reply")
-    return reply
+    return note_text(text, field="reply", label="答复内容", limit=REPLY_MAX_LENGTH, required=True)
 
 
 def running_deadline(

@@ -18,18 +18,23 @@ async def principal(username: str) -> Principal:
     return Principal(account.id, account.username, account.role)
 
 
-async def staff_of(department_code: str) -> Principal:
-    """A new staff account of the department with ``department_code``."""
+async def _placed(role: Role, prefix: str, display_name: str, **placement: str) -> Principal:
+    """A new password-less account of ``role``, placed by demo-admin."""
     record = await create_account_with_placement(
-        username=unique("dept"),
-        role=Role.DEPARTMENT,
-        display_name="部门办理人",
+        username=unique(prefix),
+        role=role,
+        display_name=display_name,
         password=None,
         phone=None,
         actor=await principal("demo-admin"),
-        department_code=department_code,
+        **placement,
     )
-    return Principal(record.id, record.username, Role.DEPARTMENT)
+    return Principal(record.id, record.username, role)
+
+
+async def staff_of(department_code: str) -> Principal:
+    """A new staff account of the department with ``department_code``."""
+    return await _placed(Role.DEPARTMENT, "dept", "部门办理人", department_code=department_code)
 
 
 async def new_ticket(kind: TicketKind = TicketKind.COMPLAINT) -> TicketRecord:
@@ -94,13 +99,4 @@ async def new_citizen() -> Principal:
 
 async def grid_worker(grid_code: str) -> Principal:
     """A new grid worker serving the grid with ``grid_code``."""
-    record = await create_account_with_placement(
-        username=unique("gw"),
-        role=Role.GRID_WORKER,
-        display_name="网格员",
-        password=None,
-        phone=None,
-        actor=await principal("demo-admin"),
-        grid_code=grid_code,
-    )
-    return Principal(record.id, record.username, Role.GRID_WORKER)
+    return await _placed(Role.GRID_WORKER, "gw", "网格员", grid_code=grid_code)

@@ -17,8 +17,9 @@ import shapely
 from shapely.geometry.base import BaseGeometry
 
 from accounts.models import Account
+from grids.catalogue import ChannelRecord, get_departments_by_id, list_channels
 from grids.geometry import parse_boundary
-from grids.models import Area, AreaLevel, Channel, ChannelKind, GridType
+from grids.models import Area, AreaLevel, ChannelKind, GridType
 from grids.workers import GridWorkerRecord, workers_in_grids
 from tickets.calendar import WorkingCalendar
 from tickets.catalogue import sla_policy, working_calendar
@@ -66,22 +67,13 @@ class Grid:
 
 
 @dataclass(frozen=True, slots=True)
-class ChannelRef:
-    """An active intake channel."""
-
-    id: int
-    code: str
-    kind: ChannelKind
-
-
-@dataclass(frozen=True, slots=True)
 class City:
     """What the draw needs from the database."""
 
     leaves: tuple[Leaf, ...]
     grids: tuple[Grid, ...]
-    channels: tuple[ChannelRef, ...]
-    lines: dict[str, tuple[ChannelRef, ...]]  # merged hotlines by the key of their department
+    channels: tuple[ChannelRecord, ...]
+    lines: dict[str, tuple[ChannelRecord, ...]]  # merged hotlines by the key of their department
     agents: tuple[int, ...]
     citizen_id: int | None
     calendar: WorkingCalendar
@@ -166,19 +158,15 @@ def _worker(workers: Sequence[GridWorkerRecord]) -> int | None:
     return ranked[0].account_id if ranked else None
 
 
-async def _channels() -> tuple[tuple[ChannelRef, ...], dict[str, tuple[ChannelRef, ...]]]:
+async def _channels() -> tuple[tuple[ChannelRecord, ...], dict[str, tuple[ChannelRecord, ...]]]:
     """The active channels in order, and the merged hotlines by their department's key."""
-    rows = (
-        await Channel.filter(is_active=True)
-        .order_by("sort_order", "code")
-        .values("id", "code", "kind", "number", "department__code")
-    )
-    channels = tuple(ChannelRef(r["id"], r["code"], ChannelKind(r["kind"])) for r in rows)
-    lines: dict[str, list[ChannelRef]] = defaultdict(list)
-    for row, channel in zip(rows, channels, strict=True):
-        merged = channel.kind is ChannelKind.HOTLINE and row["number"] != _MAIN_HOTLINE
-        if merged and row["department__code"]:
-            lines[row["department__code"].split("-", 1)[1]].append(channel)
+    channels = tuple(await list_channels())
+    departments = await get_departments_by_id(c.department_id for c in channels if c.department_id)
+    lines: dict[str, list[ChannelRecord]] = defaultdict(list)
+    for channel in channels:
+        merged = channel.kind is ChannelKind.HOTLINE and channel.number != _MAIN_HOTLINE
+        if merged and channel.department_id in departments:
+            lines[departments[channel.department_id].code.split("-", 1)[1]].append(channel)
     return channels, {key: tuple(found) for key, found in lines.items()}
 
 

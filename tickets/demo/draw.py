@@ -18,11 +18,12 @@ from typing import Any
 
 import shapely
 
+from grids.catalogue import ChannelRecord
 from grids.demo import SeedProgress
 from grids.demo.people import mobile_number, person_name
 from grids.models import ChannelKind, GridType
 from tickets.demo import texts
-from tickets.demo.city import ChannelRef, City, Grid, Leaf
+from tickets.demo.city import City, Grid, Leaf
 from tickets.sla import TicketKind, Urgency
 from wuyou.clock import CITY_TIMEZONE
 
@@ -168,7 +169,7 @@ class Draft:
     kind: TicketKind
     requested: Urgency
     urgency: Urgency
-    channel: ChannelRef
+    channel: ChannelRecord
     creator_id: int
     citizen_id: int | None
     name: str
@@ -203,7 +204,7 @@ class Draw:
         self.callers: dict[int, list[tuple[str, str]]] = defaultdict(list)
         self.phones: set[str] = {_DEMO_CITIZEN_PHONE}
         self.photos = 0
-        self.by_kind: dict[ChannelKind, list[ChannelRef]] = defaultdict(list)
+        self.by_kind: dict[ChannelKind, list[ChannelRecord]] = defaultdict(list)
         for channel in city.channels:
             self.by_kind[channel.kind].append(channel)
         self._leaf_tables: dict[tuple[int, bool], list[float]] = {}
@@ -380,7 +381,7 @@ class Draw:
 
     # Where and who --------------------------------------------------------------
 
-    def _channel(self, leaf: Leaf, day: date, grid_event: bool) -> ChannelRef:
+    def _channel(self, leaf: Leaf, day: date, grid_event: bool) -> ChannelRecord:
         by_kind, rng = self.by_kind, self.rng
         if grid_event and by_kind[ChannelKind.GRID]:
             return by_kind[ChannelKind.GRID][0]
@@ -434,7 +435,7 @@ class Draw:
         known.append(caller)
         return caller
 
-    def _creator(self, channel: ChannelRef, grid: Grid | None) -> tuple[int, int | None]:
+    def _creator(self, channel: ChannelRecord, grid: Grid | None) -> tuple[int, int | None]:
         """Who recorded the ticket, and the citizen's account when they wrote it themselves."""
         if channel.kind is ChannelKind.GRID and grid is not None and grid.worker_id:
             return grid.worker_id, None
