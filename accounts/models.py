@@ -22,6 +22,8 @@ class Role(StrEnum):
     # A channel integration's service account (a mini program's back end, a partner
     # platform): it submits tickets on its own channel and follows those it submitted.
     INTEGRATION = "INTEGRATION"
+    # A policy specialist of a department (政策专家), invited onto desk tickets to answer.
+    SPECIALIST = "SPECIALIST"
 
 
 class AccountEventKind(StrEnum):

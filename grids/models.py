@@ -197,3 +197,20 @@ class ChannelAccount(Model):
 
     class Meta:
         table = "channel_account"
+
+
+class SafetyIndexSetting(Model):
+    """The safety index's weights and scales as administrators configured them."""
+
+    # One row (no row: the documented defaults). Like the SLA policy, the numbers are
+    # checked together and saved whole with a conditional update on ``version``.
+    id = fields.IntField(primary_key=True)
+    settings: fields.JSONField[dict[str, Any]] = fields.JSONField(default=dict)
+    version = fields.IntField()
+    updated_at = fields.DatetimeField()
+    updated_by: fields.ForeignKeyRelation[Any] = fields.ForeignKeyField(
+        "accounts.Account", related_name=False, on_delete=fields.RESTRICT
+    )
+
+    class Meta:
+        table = "safety_index_setting"

@@ -74,3 +74,25 @@ async def test_models_have_no_changes_missing_from_migrations() -> None:
     finally:
         await Tortoise.close_connections()
     assert writers == [], "models changed without a migration: run `tortoise makemigrations`"
+
+
+def _indexes(path: Path) -> set[tuple[str, str]]:
+    with sqlite3.connect(path) as connection:
+        return {
+            (table, sql or name)  # SQLite names the indexes behind UNIQUE itself
+            for table, name, sql in connection.execute(
+                "SELECT tbl_name, name, sql FROM sqlite_master"
+                " WHERE type = 'index' AND tbl_name != 'tortoise_migrations'"
+            )
+        }
+
+
+async def test_a_migrated_database_has_every_index_the_models_declare(tmp_path: Path) -> None:
+    migrated, generated = tmp_path / "migrated.sqlite3", tmp_path / "generated.sqlite3"
+    await db.migrate(f"sqlite://{migrated}")
+    await Tortoise.init(config=db.tortoise_config(f"sqlite://{generated}"))
+    try:
+        await Tortoise.generate_schemas()
+    finally:
+        await Tortoise.close_connections()
+    assert _indexes(migrated) == _indexes(generated)

@@ -11,9 +11,12 @@ documentation and the tests read the same rules::
                        └─transfer→ DISPATCHED (another department; it consents by signing)
     RECEIVED, DISPATCHED (a grid event) ─resolveOnSite→ CLOSED
     any open status ─merge→ MERGED (follows its master ticket and closes with it)
+    RECEIVED, RETURNED, REOPENED ─referToMediation→ IN_MEDIATION (a dispute_mediation order)
+        IN_MEDIATION ─the organisation's outcome→ RESOLVED
+        IN_MEDIATION ─no organisation took it, or the order was cancelled→ RECEIVED
 
 Urging, supervising, notes and extensions change no status and are allowed while a
-ticket is open.
+ticket is open; so are desk marks and specialists' consultations (the three-way call).
 """
 
 from __future__ import annotations
@@ -34,6 +37,8 @@ class TicketStatus(StrEnum):
     REOPENED = "REOPENED"
     CLOSED = "CLOSED"
     MERGED = "MERGED"
+    # Referred to a mediation organisation through a dispute_mediation order (热线+多元调解).
+    IN_MEDIATION = "IN_MEDIATION"
 
 
 class Action(StrEnum):
@@ -53,6 +58,15 @@ class Action(StrEnum):
     MERGE = "MERGE"
     ADD_NOTE = "ADD_NOTE"
     WARN = "WARN"
+    SET_DESK = "SET_DESK"
+    INVITE_SPECIALIST = "INVITE_SPECIALIST"
+    ANSWER_CONSULTATION = "ANSWER_CONSULTATION"
+    REFER_TO_MEDIATION = "REFER_TO_MEDIATION"
+    # The platform records the progress of an order linked to the ticket (accepted, a
+    # companion paired in, completed ...): no status changes.
+    ORDER_UPDATE = "ORDER_UPDATE"
+    MEDIATION_OUTCOME = "MEDIATION_OUTCOME"
+    MEDIATION_FAILED = "MEDIATION_FAILED"
 
 
 class Satisfaction(StrEnum):
@@ -71,6 +85,7 @@ OPEN = frozenset(
         TicketStatus.IN_PROGRESS,
         TicketStatus.RETURNED,
         TicketStatus.REOPENED,
+        TicketStatus.IN_MEDIATION,
     }
 )
 #: Statuses with a department responsible for the ticket.
@@ -80,6 +95,7 @@ WITH_DEPARTMENT = frozenset(
 
 _AGENTS = frozenset({Role.AGENT, Role.ADMIN})
 _DEPARTMENTS = frozenset({Role.DEPARTMENT})
+_PLATFORM: frozenset[Role] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,12 +154,33 @@ TRANSITIONS: dict[Action, Transition] = {
     Action.SUPERVISE: Transition(WITH_DEPARTMENT, None, _AGENTS),
     Action.REQUEST_EXTENSION: Transition(frozenset({TicketStatus.IN_PROGRESS}), None, _DEPARTMENTS),
     Action.DECIDE_EXTENSION: Transition(frozenset({TicketStatus.IN_PROGRESS}), None, _AGENTS),
-    Action.MERGE: Transition(OPEN, TicketStatus.MERGED, _AGENTS),
+    # A ticket in mediation has a live order: it leaves mediation before it can be merged.
+    Action.MERGE: Transition(OPEN - {TicketStatus.IN_MEDIATION}, TicketStatus.MERGED, _AGENTS),
     # The sweeper's deadline warning (YELLOW, RED): the platform's alone, announced live to
     # subscribers and kept on the ticket, not recorded in its history.
-    Action.WARN: Transition(OPEN | {TicketStatus.RESOLVED}, None, frozenset()),
+    Action.WARN: Transition(OPEN | {TicketStatus.RESOLVED}, None, _PLATFORM),
     Action.ADD_NOTE: Transition(
         OPEN | {TicketStatus.RESOLVED}, None, _AGENTS | _DEPARTMENTS | {Role.GRID_WORKER}
+    ),
+    # The enterprise service desk (企业服务专席) or the government-integrity desk.
+    Action.SET_DESK: Transition(OPEN, None, _AGENTS),
+    # The three-way call: an agent brings a policy specialist onto the ticket, who answers.
+    Action.INVITE_SPECIALIST: Transition(OPEN | {TicketStatus.RESOLVED}, None, _AGENTS),
+    Action.ANSWER_CONSULTATION: Transition(
+        OPEN | {TicketStatus.RESOLVED}, None, frozenset({Role.SPECIALIST})
+    ),
+    Action.REFER_TO_MEDIATION: Transition(
+        frozenset({TicketStatus.RECEIVED, TicketStatus.RETURNED, TicketStatus.REOPENED}),
+        TicketStatus.IN_MEDIATION,
+        _AGENTS,
+    ),
+    # Platform steps, taken when a linked order moves (see tickets.mediation).
+    Action.ORDER_UPDATE: Transition(OPEN | {TicketStatus.RESOLVED}, None, _PLATFORM),
+    Action.MEDIATION_OUTCOME: Transition(
+        frozenset({TicketStatus.IN_MEDIATION}), TicketStatus.RESOLVED, _PLATFORM
+    ),
+    Action.MEDIATION_FAILED: Transition(
+        frozenset({TicketStatus.IN_MEDIATION}), TicketStatus.RECEIVED, _PLATFORM
     ),
 }
 

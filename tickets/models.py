@@ -1,5 +1,7 @@
 """Hotline tickets (工单): categories, the tickets themselves, their history, extension
-requests, the calendar's public holidays, and the SLA policy's settings."""
+requests, the calendar's public holidays, the SLA policy's settings, the desks' policy
+specialists and their consultations, orders linked to tickets, and the policy knowledge
+base."""
 
 from __future__ import annotations
 
@@ -31,6 +33,40 @@ class SafetyDimension(StrEnum):
 class CalendarDayKind(StrEnum):
     HOLIDAY = "HOLIDAY"
     WORKDAY = "WORKDAY"
+
+
+class Desk(StrEnum):
+    """A specialised hotline desk with its own queue."""
+
+    ENTERPRISE = "ENTERPRISE"  # 企业服务专席
+    INTEGRITY = "INTEGRITY"  # 政务诚信受理专席
+
+
+class ConsultationStatus(StrEnum):
+    INVITED = "INVITED"
+    JOINED = "JOINED"
+    ANSWERED = "ANSWERED"
+    DECLINED = "DECLINED"
+
+
+class OrderLinkPurpose(StrEnum):
+    """Why an order and a ticket belong together."""
+
+    # The hotline referred the ticket's dispute to mediation (referToMediation).
+    MEDIATION = "MEDIATION"
+    # A psychological-support order flagged as a crisis raised the ticket.
+    CRISIS = "CRISIS"
+
+
+class ArticleAudience(StrEnum):
+    CITIZEN = "CITIZEN"
+    ENTERPRISE = "ENTERPRISE"
+
+
+class ArticleStatus(StrEnum):
+    DRAFT = "DRAFT"
+    PUBLISHED = "PUBLISHED"
+    ARCHIVED = "ARCHIVED"
 
 
 class ExtensionStatus(StrEnum):
@@ -113,6 +149,11 @@ class Ticket(Model):
         "tickets.Ticket", related_name="merged", null=True, on_delete=fields.RESTRICT
     )
     resolved_at_intake = fields.BooleanField(default=False)
+    # The knowledge-base article the agent cited when answering at intake.
+    cited_article: fields.ForeignKeyNullableRelation[Article] = fields.ForeignKeyField(
+        "tickets.Article", related_name=False, null=True, on_delete=fields.RESTRICT
+    )
+    desk = fields.CharEnumField(Desk, max_length=16, null=True)
     # A grid event the grid worker settled where it was found (就地解决).
     resolved_on_site = fields.BooleanField(default=False)
     # Photos a grid worker took, as URLs.
@@ -153,6 +194,7 @@ class Ticket(Model):
             ("warning", "status"),
             ("status", "due_at"),
             ("received_at", "id"),
+            ("desk", "status"),
         )
 
 
@@ -236,3 +278,125 @@ class SlaSetting(Model):
 
     class Meta:
         table = "sla_setting"
+
+
+class Specialist(Model):
+    """A policy specialist: an account of the SPECIALIST role, its department and topics."""
+
+    id = fields.IntField(primary_key=True)
+    account: fields.OneToOneRelation[Any] = fields.OneToOneField(
+        "accounts.Account", related_name=False, on_delete=fields.RESTRICT
+    )
+    department: fields.ForeignKeyRelation[Any] = fields.ForeignKeyField(
+        "grids.Department", related_name=False, on_delete=fields.RESTRICT
+    )
+    title = fields.CharField(max_length=64, default="")
+    # Topic codes (level-1 or level-2 category codes, or free policy topics like TAX).
+    topics: fields.JSONField[list[str]] = fields.JSONField(default=list)
+    # The desks the specialist serves (ENTERPRISE, INTEGRITY).
+    desks: fields.JSONField[list[str]] = fields.JSONField(default=list)
+    is_active = fields.BooleanField(default=True)
+    created_at = fields.DatetimeField()
+
+    class Meta:
+        table = "ticket_specialist"
+
+
+class Consultation(Model):
+    """A specialist brought onto a ticket (the three-way call): who, when, and the answer."""
+
+    id = fields.BigIntField(primary_key=True)
+    ticket: fields.ForeignKeyRelation[Ticket] = fields.ForeignKeyField(
+        "tickets.Ticket", related_name="consultations", on_delete=fields.RESTRICT
+    )
+    specialist: fields.ForeignKeyRelation[Specialist] = fields.ForeignKeyField(
+        "tickets.Specialist", related_name="consultations", on_delete=fields.RESTRICT
+    )
+    invited_by: fields.ForeignKeyRelation[Any] = fields.ForeignKeyField(
+        "accounts.Account", related_name=False, on_delete=fields.RESTRICT
+    )
+    question = fields.TextField(default="")
+    status = fields.CharEnumField(ConsultationStatus, max_length=16)
+    invited_at = fields.DatetimeField()
+    joined_at = fields.DatetimeField(null=True)
+    answered_at = fields.DatetimeField(null=True)
+    answer = fields.TextField(default="")
+
+    class Meta:
+        table = "ticket_consultation"
+        indexes = (("specialist_id", "status"),)
+
+
+class TicketOrder(Model):
+    """An order of the marketplace linked to a ticket, and why."""
+
+    id = fields.BigIntField(primary_key=True)
+    ticket: fields.ForeignKeyRelation[Ticket] = fields.ForeignKeyField(
+        "tickets.Ticket", related_name="orders", on_delete=fields.RESTRICT
+    )
+    order: fields.OneToOneRelation[Any] = fields.OneToOneField(
+        "merchants.Order", related_name=False, on_delete=fields.RESTRICT
+    )
+    purpose = fields.CharEnumField(OrderLinkPurpose, max_length=16)
+    created_at = fields.DatetimeField()
+
+    class Meta:
+        table = "ticket_order"
+
+
+class Article(Model):
+    """A policy knowledge-base article (政策知识库), maintained by departments and agents."""
+
+    id = fields.IntField(primary_key=True)
+    title = fields.CharField(max_length=200)
+    body = fields.TextField()
+    category: fields.ForeignKeyNullableRelation[Category] = fields.ForeignKeyField(
+        "tickets.Category", related_name=False, null=True, on_delete=fields.RESTRICT
+    )
+    department: fields.ForeignKeyNullableRelation[Any] = fields.ForeignKeyField(
+        "grids.Department", related_name=False, null=True, on_delete=fields.RESTRICT
+    )
+    tags: fields.JSONField[list[str]] = fields.JSONField(default=list)
+    audience = fields.CharEnumField(ArticleAudience, max_length=16)
+    effective_from = fields.DateField(null=True)
+    expires_on = fields.DateField(null=True)
+    status = fields.CharEnumField(ArticleStatus, max_length=16, default=ArticleStatus.DRAFT)
+    version = fields.IntField(default=1)
+    # The title, tags and body cut into words (jieba), space-separated: what the
+    # full-text index reads on either database.
+    search_tokens = fields.TextField(default="")
+    created_by: fields.ForeignKeyRelation[Any] = fields.ForeignKeyField(
+        "accounts.Account", related_name=False, on_delete=fields.RESTRICT
+    )
+    updated_by: fields.ForeignKeyRelation[Any] = fields.ForeignKeyField(
+        "accounts.Account", related_name=False, on_delete=fields.RESTRICT
+    )
+    is_demo = fields.BooleanField(default=False)
+    created_at = fields.DatetimeField()
+    updated_at = fields.DatetimeField()
+    published_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "knowledge_article"
+        indexes = (("status", "audience"),)
+
+
+class ArticleRevision(Model):
+    """One saved version of an article or a change of its status: who, when, what."""
+
+    id = fields.BigIntField(primary_key=True)
+    article: fields.ForeignKeyRelation[Article] = fields.ForeignKeyField(
+        "tickets.Article", related_name="revisions", on_delete=fields.RESTRICT
+    )
+    version = fields.IntField()
+    status = fields.CharEnumField(ArticleStatus, max_length=16)
+    # The editable fields as they were saved (title, body, tags, audience, dates ...).
+    snapshot: fields.JSONField[dict[str, Any]] = fields.JSONField()
+    actor: fields.ForeignKeyRelation[Any] = fields.ForeignKeyField(
+        "accounts.Account", related_name=False, on_delete=fields.RESTRICT
+    )
+    note = fields.CharField(max_length=255, default="")
+    occurred_at = fields.DatetimeField()
+
+    class Meta:
+        table = "knowledge_article_revision"

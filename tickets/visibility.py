@@ -99,6 +99,7 @@ PUBLIC_STATUS: Mapping[TicketStatus, PublicStatus] = {
     TicketStatus.REOPENED: PublicStatus.IN_PROGRESS,
     # Handled together with the ticket it was merged into (CLOSED once that closes).
     TicketStatus.MERGED: PublicStatus.IN_PROGRESS,
+    TicketStatus.IN_MEDIATION: PublicStatus.IN_PROGRESS,
     TicketStatus.RESOLVED: PublicStatus.REPLIED,
     TicketStatus.CLOSED: PublicStatus.CLOSED,
 }

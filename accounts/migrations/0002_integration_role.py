@@ -1,5 +1,6 @@
 from tortoise import migrations
 from tortoise.migrations import operations as ops
+from wuyou.migration_ops import AlterChoices
 from accounts.models import Role
 from tortoise import fields
 
@@ -9,7 +10,7 @@ class Migration(migrations.Migration):
     initial = False
 
     operations = [
-        ops.AlterField(
+        AlterChoices(
             model_name='Account',
             name='role',
             field=fields.CharEnumField(db_index=True, description='ADMIN: ADMIN\nAGENT: AGENT\nDEPARTMENT: DEPARTMENT\nGRID_WORKER: GRID_WORKER\nMERCHANT: MERCHANT\nCITIZEN: CITIZEN\nINTEGRATION: INTEGRATION', enum_type=Role, max_length=16),

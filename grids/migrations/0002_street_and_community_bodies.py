@@ -1,5 +1,6 @@
 from tortoise import migrations
 from tortoise.migrations import operations as ops
+from wuyou.migration_ops import AlterChoices
 from grids.models import DepartmentLevel
 from tortoise import fields
 
@@ -13,7 +14,7 @@ class Migration(migrations.Migration):
             name='Department',
             options={'table': 'department', 'app': 'grids', 'pk_attr': 'id', 'table_description': 'A body that handles tickets: a department, a street office or a community committee.'},
         ),
-        ops.AlterField(
+        AlterChoices(
             model_name='Department',
             name='level',
             field=fields.CharEnumField(description='CITY: CITY\nDISTRICT: DISTRICT\nSTREET: STREET\nCOMMUNITY: COMMUNITY', enum_type=DepartmentLevel, max_length=16),

@@ -147,6 +147,7 @@ def test_every_status_has_a_public_one() -> None:
         TicketStatus.RESOLVED: PublicStatus.REPLIED,
         TicketStatus.CLOSED: PublicStatus.CLOSED,
         TicketStatus.MERGED: PublicStatus.IN_PROGRESS,
+        TicketStatus.IN_MEDIATION: PublicStatus.IN_PROGRESS,
     }
     assert dict(PUBLIC_STATUS) == told
 

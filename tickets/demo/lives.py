@@ -145,6 +145,8 @@ class Lives:
             "likely_duplicate_of_id": None,
             "merged_into_id": None,
             "resolved_at_intake": False,
+            "cited_article_id": None,
+            "desk": None,
             "resolved_on_site": False,
             "photos": list(d.photos),
             "urge_count": 0,

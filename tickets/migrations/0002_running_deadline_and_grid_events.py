@@ -1,5 +1,6 @@
 from tortoise import migrations
 from tortoise.migrations import operations as ops
+from wuyou.migration_ops import AlterChoices
 import functools
 from json import dumps, loads
 from tickets.lifecycle import Action
@@ -58,7 +59,7 @@ class Migration(migrations.Migration):
             model_name='Ticket',
             index=Index(fields=['received_at', 'id']),
         ),
-        ops.AlterField(
+        AlterChoices(
             model_name='TicketEvent',
             name='action',
             field=fields.CharEnumField(description='RECEIVE: RECEIVE\nRESOLVE_AT_INTAKE: RESOLVE_AT_INTAKE\nRESOLVE_ON_SITE: RESOLVE_ON_SITE\nDISPATCH: DISPATCH\nSIGN: SIGN\nRETURN: RETURN\nRESOLVE: RESOLVE\nREVISIT: REVISIT\nTRANSFER: TRANSFER\nURGE: URGE\nSUPERVISE: SUPERVISE\nREQUEST_EXTENSION: REQUEST_EXTENSION\nDECIDE_EXTENSION: DECIDE_EXTENSION\nMERGE: MERGE\nADD_NOTE: ADD_NOTE\nWARN: WARN', enum_type=Action, max_length=24),
