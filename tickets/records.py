@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from tickets.lifecycle import Satisfaction, TicketStatus
-from tickets.models import Ticket
+from tickets.models import Desk, Ticket
 from tickets.sla import SlaWarning, TicketKind, Urgency
 
 
@@ -37,6 +37,8 @@ class TicketRecord:
     likely_duplicate_of_id: int | None
     merged_into_id: int | None
     resolved_at_intake: bool
+    cited_article_id: int | None
+    desk: Desk | None
     resolved_on_site: bool
     photos: list[str]
     urge_count: int
