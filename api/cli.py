@@ -113,6 +113,7 @@ def _seed_demo(
     from merchants.demo import seed_demo_merchants
     from tickets.demo.seed import seed_ticket_catalogue
     from tickets.demo.tickets import seed_demo_tickets
+    from tickets.knowledge.demo import seed_demo_articles
 
     columns = (
         TextColumn("{task.description:<28}"),
@@ -125,17 +126,19 @@ def _seed_demo(
         city = await seed_demo_city(progress)
         providers = await seed_demo_merchants(merchants, progress)
         catalogue = await seed_ticket_catalogue()
+        articles = SeedReport({"knowledge_articles": await seed_demo_articles()})
         loaded = await seed_demo_tickets(tickets, progress) if tickets else 0
-        return city, providers, catalogue, SeedReport({"tickets": loaded})
+        return city, providers, catalogue, articles, SeedReport({"tickets": loaded})
 
     with Progress(*columns, console=console, transient=False) as progress:
         seeding = _RichSeedProgress(progress)
-        city, providers, catalogue, demo_tickets = _run(
+        city, providers, catalogue, articles, demo_tickets = _run(
             lambda: _with_database(settings, lambda: work(seeding))
         )
     _report("Demo city", city)
     _report("Demo merchants", providers)
     _report("Hotline catalogue", catalogue)
+    _report("Knowledge base", articles)
     if tickets:
         _report("Demo tickets", demo_tickets)
 

@@ -17,6 +17,7 @@ from tortoise.backends.base.executor import EXECUTOR_CACHE
 from tortoise.migrations.api import migrate as run_migrations
 
 from api.settings import DEFAULT_DATABASE_URL
+from tickets.order_links import observe_orders
 
 log = logging.getLogger(__name__)
 
@@ -59,9 +60,13 @@ async def connect(database_url: str, *, all_tasks: bool = True) -> None:
     ``all_tasks`` makes it visible to every task of the process, as a server needs
     (its lifespan and its requests run in different tasks); a one-task command line
     run keeps it to its own task.
+
+    Every process that can change an order connects here, so this is also where the
+    hotline's tickets start following their linked orders (idempotent).
     """
     _forget_compiled_statements()
     await Tortoise.init(config=tortoise_config(database_url), _enable_global_fallback=all_tasks)
+    observe_orders()
 
 
 def _forget_compiled_statements() -> None:

@@ -21,7 +21,7 @@ from tortoise.expressions import F, Subquery
 from tortoise.transactions import in_transaction
 
 from accounts.service import Principal
-from merchants import live
+from merchants import live, observers
 from merchants.live import OfferEventKind
 from merchants.models import (
     Merchant,
@@ -217,6 +217,7 @@ async def dispatch_next(order_id: int, expected_round: int) -> OrderRecord:
             )
         updated = (await get_orders_by_id([order_id]))[order_id]
         if order.status is not target:
+            await observers.order_changed(updated, order.status, None)
             await live.order_event(updated, order.status)
     if order.status is not target:
         await live.tell_plugins(updated, order.status, None)
@@ -290,6 +291,7 @@ async def accept_offer(*, offer_id: int, actor: Principal | None) -> OrderRecord
             occurred_at=now,
         )
         order = (await get_orders_by_id([offer.order_id]))[offer.order_id]
+        await observers.order_changed(order, OrderStatus.DISPATCHING, actor.account_id)
         await live.offer_event(offer, OfferEventKind.ACCEPTED)
         await live.order_event(order, OrderStatus.DISPATCHING)
         if order.companion_id is not None:

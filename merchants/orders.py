@@ -18,7 +18,7 @@ from tortoise.transactions import in_transaction
 from accounts.models import Account, Role
 from accounts.service import Principal, require_role
 from grids.areas import AreaRecord, area_at
-from merchants import dispatch, live
+from merchants import dispatch, live, observers
 from merchants.models import Merchant, Order, OrderEvent, OrderStatus
 from merchants.providers import merchant_of
 from merchants.records import ORDER_COLUMNS, OrderRecord, get_order, get_orders_by_id
@@ -203,6 +203,7 @@ async def place_order(request: OrderRequest, *, actor: Principal | None) -> Orde
                 occurred_at=now,
             )
             placed = (await get_orders_by_id([order.id]))[order.id]
+            await observers.order_changed(placed, None, actor.account_id)
             await live.order_event(placed, None)
     except IntegrityError:
         if request.idempotency_key:  # the same key, placed concurrently: the first one wins
@@ -296,6 +297,7 @@ async def _transition(
             note=note[:255],
             occurred_at=now,
         )
+        await observers.order_changed(fresh, previous, actor.account_id)
         await live.order_event(fresh, previous)
     await live.tell_plugins(fresh, previous, actor.username)
     return fresh

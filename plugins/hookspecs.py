@@ -14,7 +14,7 @@ counted, the platform's default behaviour applies, and the request is still answ
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -51,6 +51,43 @@ class OrderInfo:
     merchant_id: int | None
     placed_at: datetime
     urgent: bool
+
+
+@dataclass(frozen=True, slots=True)
+class SafetyArea:
+    """An area the safety index is computed for, as :func:`safety_indicators` is told.
+
+    ``level`` is CITY, DISTRICT, STREET, COMMUNITY or GRID; ``path`` the codes from the
+    city down to the area, each followed by "/" (``"150300/150302/"``); ``population``
+    the residents the index divides by.
+    """
+
+    code: str
+    name: str
+    level: str
+    path: str
+    population: int
+
+
+@dataclass(frozen=True, slots=True)
+class SafetyIndicator:
+    """One figure a plugin adds to an area's safety index on one dimension.
+
+    ``score`` is already normalised: 0–100, 100 the safest. ``weight`` (above 0, at
+    most 100) is on the same scale as the index's own parts (incidents 0.6, on time
+    0.15, satisfaction 0.15, repeats 0.1 by default): an indicator of weight 0.2 counts
+    a third as much as the incident rate. ``value`` and ``unit`` are the raw figure as
+    shown to people (e.g. 92.5 "%" of inspected kitchens passing).
+    """
+
+    area_code: str
+    dimension: str
+    code: str
+    name: str
+    score: float
+    weight: float
+    value: float | None = None
+    unit: str = ""
 
 
 @hookspec
@@ -104,4 +141,31 @@ def track_event(event: Event) -> None:
     :param event: the event: ``topic`` (e.g. ``"area:150302001001-G07"``), ``kind``
         (e.g. ``"GRID_WORKER_ASSIGNED"``), ``payload`` (a small JSON-able dict) and
         ``occurred_at``.
+    """
+
+
+@hookspec
+def safety_indicators(
+    areas: Sequence[SafetyArea], start: datetime, end: datetime
+) -> Iterable[SafetyIndicator] | None:
+    """Contribute indicators to the safety index of ``areas`` over [``start``, ``end``).
+
+    Called by every computation of the index (once for its period and once for the
+    previous period of equal length) and of a ranking (once, with every area ranked), so
+    answer from data at hand (a cache the plugin refreshes itself), not from a slow
+    remote call. Every implementation is called; each returns the indicators it has
+    (None or nothing when it has none), e.g. inspection results from another system.
+
+    An indicator must name one of ``areas`` (``area_code``), one of the eight
+    dimensions (PUBLIC_ORDER, DISPUTES, PRODUCTION_SAFETY, ECOLOGY, POLITICAL_SECURITY,
+    FOOD_DRUG_SAFETY, ECONOMIC_SECURITY, SOCIAL_SERVICES), a score 0–100 and a weight
+    above 0 up to 100; one that does not is logged and left out, as is a second one with
+    the same area, dimension and code. The index records the plugin's name as the
+    indicator's source. If the hook raises or overruns, the plugin's indicators are left
+    out and the index is computed without them.
+
+    :param areas: the areas whose index is computed.
+    :param start: the period's start (aware, UTC), included.
+    :param end: the period's end (aware, UTC), excluded.
+    :return: the plugin's :class:`SafetyIndicator` objects for any of ``areas``.
     """

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 import importlib
 import importlib.metadata
 import logging
 import os
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cache
 
@@ -95,3 +97,43 @@ async def notify(hook_name: str, **kwargs: object) -> None:
     for impl in hook.get_hookimpls():
         arguments = [kwargs[name] for name in impl.argnames]
         await guard.call(impl.plugin_name, hook_name, impl.function, *arguments, default=None)
+
+
+def _eager(function: Callable[..., object]) -> Callable[..., object]:
+    """``function``, its answer read through on the plugin's thread if it is a lazy one
+    (a generator), so that reading it is under the guard's time limit too."""
+
+    def call(*args: object) -> object:
+        answer = function(*args)
+        return list(answer) if isinstance(answer, Iterator) else answer
+
+    return call
+
+
+async def collect(hook_name: str, **kwargs: object) -> list[tuple[str, object]]:
+    """Call every implementation of a contribution hook at once, each isolated from the
+    others; the (plugin name, answer) of those that answered something other than None.
+
+    A plugin that fails or overruns is logged, counted and left out (``plugins.guard``):
+    the call takes at most the plugin time limit, whatever the plugins do. A generator's
+    items are read on the plugin's thread, under the limit.
+    """
+    hook = getattr(plugin_manager().hook, hook_name)
+    impls = hook.get_hookimpls()
+    answers = await asyncio.gather(
+        *(
+            guard.call(
+                impl.plugin_name,
+                hook_name,
+                _eager(impl.function),
+                *[kwargs[name] for name in impl.argnames],
+                default=None,
+            )
+            for impl in impls
+        )
+    )
+    return [
+        (impl.plugin_name, answer)
+        for impl, answer in zip(impls, answers, strict=True)
+        if answer is not None
+    ]

@@ -22,11 +22,16 @@ from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
 
 from schema.accounts import AccountMutations, AccountQueries
+from schema.dashboard import DashboardQueries, DashboardSubscriptions
+from schema.desks import DeskMutations, DeskQueries, DeskSubscriptions
 from schema.errors import MaskUnexpectedErrors, log_unexpected
 from schema.grids import GridMutations, GridQueries, GridSubscriptions
 from schema.hotline_stats import HotlineStatsQueries
+from schema.knowledge import KnowledgeMutations, KnowledgeQueries
+from schema.mediation import MediationMutations
 from schema.merchants import MerchantMutations, MerchantQueries
 from schema.orders import OrderMutations, OrderQueries, OrderSubscriptions
+from schema.safety import SafetyMutations, SafetyQueries
 from schema.services import ServiceQueries
 from schema.ticket_admin import TicketCatalogueMutations, TicketCatalogueQueries
 from schema.ticket_mutations import TicketMutations
@@ -45,6 +50,10 @@ class Query(
     TicketQueries,
     TicketCatalogueQueries,
     HotlineStatsQueries,
+    SafetyQueries,
+    KnowledgeQueries,
+    DashboardQueries,
+    DeskQueries,
 ):
     @strawberry.field(description="Any object by its global id; null when there is none.")
     async def node(self, info: strawberry.Info, id: relay.GlobalID) -> relay.Node | None:
@@ -62,12 +71,22 @@ class Mutation(
     OrderMutations,
     TicketMutations,
     TicketCatalogueMutations,
+    SafetyMutations,
+    KnowledgeMutations,
+    DeskMutations,
+    MediationMutations,
 ):
     pass
 
 
 @strawberry.type(description="Live updates, over graphql-transport-ws on /graphql.")
-class Subscription(GridSubscriptions, OrderSubscriptions, TicketSubscriptions):
+class Subscription(
+    GridSubscriptions,
+    OrderSubscriptions,
+    TicketSubscriptions,
+    DeskSubscriptions,
+    DashboardSubscriptions,
+):
     pass
 
 

@@ -43,8 +43,21 @@ from tickets.categories import (
 from tickets.extensions import ExtensionRecord, extensions_of, get_extensions_by_id
 from tickets.history import TicketEventRecord
 from tickets.history import history_of as ticket_history_of
+from tickets.knowledge.records import (
+    ArticleRecord,
+    RevisionRecord,
+    get_articles_by_id,
+    revisions_of,
+)
 from tickets.merging import merged_into
+from tickets.order_links import TicketOrderRecord, links_of_tickets
 from tickets.records import TicketRecord, get_tickets_by_id
+from tickets.specialists import (
+    ConsultationRecord,
+    SpecialistRecord,
+    consultations_of,
+    get_specialists,
+)
 
 K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")
@@ -134,4 +147,19 @@ class Loaders:
         )
         self.category_children: DataLoader[int, list[CategoryRecord]] = _lists(
             category_children_of, cache=cache
+        )
+        self.ticket_orders: DataLoader[int, list[TicketOrderRecord]] = _lists(
+            links_of_tickets, cache=cache
+        )
+        self.specialist_by_id: DataLoader[int, SpecialistRecord | None] = _by_key(
+            get_specialists, cache=cache
+        )
+        self.ticket_consultations: DataLoader[int, list[ConsultationRecord]] = _lists(
+            consultations_of, cache=cache
+        )
+        self.article_by_id: DataLoader[int, ArticleRecord | None] = _by_key(
+            get_articles_by_id, cache=cache
+        )
+        self.article_revisions: DataLoader[int, list[RevisionRecord]] = _lists(
+            revisions_of, cache=cache
         )

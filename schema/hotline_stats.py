@@ -6,9 +6,11 @@ import dataclasses
 from datetime import datetime
 
 import strawberry
+from strawberry import relay
 
 from accounts.models import Role
 from schema.context import Context
+from schema.desks import DeskStats
 from schema.errors import BadUserInput
 from tickets import stats
 from wuyou.errors import DomainError
@@ -83,6 +85,14 @@ class HotlineStats:
     by_day: list[HotlineStatsRow] = strawberry.field(
         description="By the city's calendar day, in order; days without tickets are absent."
     )
+    by_desk: list[DeskStats] = strawberry.field(
+        description="Each desk's tickets and specialists' consultations, every desk listed."
+    )
+    by_article: list[HotlineStatsRow] = strawberry.field(
+        description="The tickets answered at first contact citing each knowledge-base "
+        "article (key: the article's global id; name: its title), most first: "
+        "figures.resolvedAtIntake is the first-contact resolutions it gave."
+    )
 
 
 @strawberry.input(description="Which tickets to count: received in [from, to), and more.")
@@ -126,4 +136,13 @@ class HotlineStatsQueries:
             by_category=[HotlineStatsRow.of(r) for r in figures.by_category],
             by_department=[HotlineStatsRow.of(r) for r in figures.by_department],
             by_day=[HotlineStatsRow.of(r) for r in figures.by_day],
+            by_desk=[DeskStats.of(d) for d in figures.by_desk],
+            by_article=[
+                HotlineStatsRow(
+                    key=relay.to_base64("Article", r.key or ""),
+                    name=r.name,
+                    figures=HotlineFigures.of(r.figures),
+                )
+                for r in figures.by_article
+            ],
         )

@@ -16,13 +16,14 @@ from strawberry import relay
 from accounts.models import Role
 from schema.context import Context
 from schema.errors import UserError, user_errors
-from schema.ids import row_id_of
+from schema.ids import row_id, row_id_of
 from schema.merchants import LatLngInput
 from schema.tickets import Extension, Ticket
 from tickets import extensions, grid_events, merging, oversight, workflow
 from tickets.extensions import ExtensionRecord
 from tickets.intake import TicketRequest, create_ticket
 from tickets.lifecycle import Satisfaction
+from tickets.models import Desk
 from tickets.records import TicketRecord
 from tickets.sla import TicketKind, Urgency
 from wuyou.errors import DomainError
@@ -68,6 +69,12 @@ class CreateTicketInput:
     idempotency_key: str | None = strawberry.field(
         default=None,
         description="8–64 characters; a retry with the same key returns the first ticket.",
+    )
+    desk: Desk | None = strawberry.field(
+        default=None,
+        description="The desk it is for: ENTERPRISE when the caller speaks for an enterprise, "
+        "INTEGRITY for the government's integrity towards them (agents and channel "
+        "integrations; nothing guesses it).",
     )
 
 
@@ -181,6 +188,11 @@ class ResolveTicketPayload(TicketStepPayload):
 class ResolveAtIntakeInput:
     number: str
     reply: str
+    article_id: relay.GlobalID | None = strawberry.field(
+        default=None,
+        description="The PUBLISHED knowledge-base article that answered (NOT_FOUND on "
+        "articleId otherwise): first-contact resolutions are counted per article.",
+    )
 
 
 @strawberry.type
@@ -303,6 +315,7 @@ class TicketMutations:
             lng=input.location.lng if input.location else None,
             address=input.address,
             idempotency_key=input.idempotency_key,
+            desk=input.desk,
         )
         return await _step(CreateTicketPayload, create_ticket(request, actor=actor))
 
@@ -367,7 +380,13 @@ class TicketMutations:
         self, info: Info, input: ResolveAtIntakeInput
     ) -> ResolveAtIntakePayload:
         actor = await info.context.require(*_AGENTS)
-        call = workflow.resolve_at_intake(number=input.number, reply=input.reply, actor=actor)
+        article_id = None
+        if input.article_id is not None:  # any id that names no article is not found
+            cited = input.article_id
+            article_id = (row_id(cited.node_id) if cited.type_name == "Article" else None) or 0
+        call = workflow.resolve_at_intake(
+            number=input.number, reply=input.reply, actor=actor, article_id=article_id
+        )
         return await _step(ResolveAtIntakePayload, call)
 
     @strawberry.mutation(

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncGenerator, Iterable
 from datetime import datetime
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 from strawberry import relay
@@ -24,13 +24,18 @@ from tickets.extensions import ExtensionRecord
 from tickets.history import TicketEventRecord
 from tickets.lifecycle import Action, Satisfaction, TicketStatus
 from tickets.live import ALL_TICKETS_TOPIC, TICKET_UPDATED, department_topic, ticket_topic
-from tickets.models import ExtensionStatus, SafetyDimension
+from tickets.models import Desk, ExtensionStatus, SafetyDimension
 from tickets.records import TicketRecord
 from tickets.sla import SlaWarning, TicketKind, Urgency
 from tickets.visibility import PublicStatus
 from wuyou import clock, events
 from wuyou.errors import DomainError
 from wuyou.privacy import mask_name, mask_phone
+
+if TYPE_CHECKING:
+    from schema.desks import Consultation
+    from schema.knowledge import Article
+    from schema.mediation import TicketOrderLink
 
 strawberry.enum(TicketStatus, description="Where a ticket is in its lifecycle.")
 strawberry.enum(
@@ -52,6 +57,11 @@ strawberry.enum(Action, name="TicketAction", description="A step in a ticket's h
 strawberry.enum(SafetyDimension, description="The eight dimensions of the safety index.")
 strawberry.enum(ExtensionStatus, description="Where a request for more time stands.")
 strawberry.enum(queries.TicketOrder, description="How to order a ticket list.")
+strawberry.enum(
+    Desk,
+    description="A specialised hotline desk with its own queue: ENTERPRISE (企业服务专席), "
+    "INTEGRITY (政务诚信受理专席).",
+)
 
 Info = strawberry.Info[Context, None]
 
@@ -439,6 +449,48 @@ class Ticket(relay.Node):
         return [Ticket.of(r) for r, visible in zip(records, seen, strict=True) if visible]
 
     @strawberry.field(
+        description="The desk it is marked for (企业服务专席, 政务诚信受理专席), if any."
+    )
+    def desk(self) -> Desk | None:
+        return self.record.desk
+
+    @strawberry.field(
+        description="The specialists brought onto it (the three-way call), oldest first; "
+        "null for citizens."
+    )
+    async def consultations(
+        self, info: Info
+    ) -> list[Annotated[Consultation, strawberry.lazy("schema.desks")]] | None:
+        if not await _internal(info):
+            return None
+        from schema.desks import Consultation  # desks builds on this module
+
+        records = await info.context.loaders.ticket_consultations.load(self.record.id)
+        return [Consultation.of(r) for r in records]
+
+    @strawberry.field(
+        description="Orders of the marketplace linked to it, oldest first: the mediation it "
+        "was referred to, the crisis order that raised it."
+    )
+    async def orders(
+        self, info: Info
+    ) -> list[Annotated[TicketOrderLink, strawberry.lazy("schema.mediation")]]:
+        from schema.mediation import linked_orders  # mediation builds on this module
+
+        return await linked_orders(info, self.record.id)
+
+    @strawberry.field(
+        description="The knowledge-base article the agent cited when answering at first "
+        "contact (resolveAtIntake), if the viewer may read it."
+    )
+    async def cited_article(
+        self, info: Info
+    ) -> Annotated[Article, strawberry.lazy("schema.knowledge")] | None:
+        from schema.knowledge import cited_article  # knowledge builds on this module
+
+        return await cited_article(info, self.record.cited_article_id)
+
+    @strawberry.field(
         description="Requests for more time, oldest first (agents and bodies; null for others)."
     )
     async def extensions(self, info: Info) -> list[Extension] | None:
@@ -487,6 +539,7 @@ class TicketFilter:
     text: str | None = strawberry.field(
         default=None, description="In the number, title, content or address."
     )
+    desk: Desk | None = strawberry.field(default=None, description="Marked for this desk.")
 
     def domain(self) -> queries.TicketFilter:
         return queries.TicketFilter(
@@ -502,6 +555,7 @@ class TicketFilter:
             created_from=self.created_from,
             created_to=self.created_to,
             text=self.text,
+            desk=self.desk,
         )
 
 

@@ -24,9 +24,10 @@ from grids.areas import AreaRecord, area_at
 from grids.catalogue import channel_of_account, get_channel
 from grids.models import ChannelKind
 from plugins.identifiers import is_mobile, normalise_mobile
+from tickets.desks import desk_note
 from tickets.lifecycle import Action, TicketStatus
 from tickets.live import ticket_event
-from tickets.models import CATEGORY_CODE_MAX_LENGTH, Category, Ticket, TicketEvent
+from tickets.models import CATEGORY_CODE_MAX_LENGTH, Category, Desk, Ticket, TicketEvent
 from tickets.records import TICKET_COLUMNS, TicketRecord, get_tickets_by_id
 from tickets.sla import TicketKind, Urgency
 from wuyou import clock, events
@@ -40,6 +41,8 @@ _PHONE = re.compile(r"[0-9-]*[0-9][0-9-]*")
 #: How far back a repeat from the same phone, category and grid counts as a duplicate.
 DUPLICATE_WINDOW = timedelta(hours=72)
 _URGENCY_RANK = {Urgency.NORMAL: 0, Urgency.URGENT: 1, Urgency.CRITICAL: 2}
+#: Who may mark a ticket for a desk as it is received.
+DESK_SETTERS = frozenset({Role.AGENT, Role.ADMIN, Role.INTEGRATION})
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +62,9 @@ class TicketRequest:
     address: str = ""
     photos: tuple[str, ...] = ()
     idempotency_key: str | None = None
+    #: The desk it is for (企业服务专席 for an enterprise caller ...): agents and channel
+    #: integrations say so explicitly; nothing guesses it.
+    desk: Desk | None = None
 
     def digest(self) -> str:
         """A fingerprint of the request, to tell a retry from a different ticket."""
@@ -91,6 +97,8 @@ async def create_ticket(request: TicketRequest, *, actor: Principal | None) -> T
             problems.append(
                 Problem("channel", ErrorCode.INVALID, "该接入账号只能在其渠道提交诉求。")
             )
+    if request.desk is not None and actor.role not in DESK_SETTERS:
+        problems.append(Problem("desk", ErrorCode.INVALID, "只有话务员和渠道接入可指定专席。"))
     category = None
     if request.category is not None:
         if len(request.category) <= CATEGORY_CODE_MAX_LENGTH:
@@ -138,6 +146,7 @@ async def create_ticket(request: TicketRequest, *, actor: Principal | None) -> T
                 idempotency_key=request.idempotency_key or None,
                 request_digest=digest,
                 likely_duplicate_of_id=duplicate,
+                desk=request.desk,
                 received_at=now,
                 updated_at=now,
             )
@@ -146,7 +155,7 @@ async def create_ticket(request: TicketRequest, *, actor: Principal | None) -> T
                 action=Action.RECEIVE,
                 to_status=TicketStatus.RECEIVED,
                 actor_id=actor.account_id,
-                note=f"疑似重复：{duplicate}" if duplicate else "",
+                note=_receipt_note(duplicate, request.desk),
                 occurred_at=now,
             )
             created = (await get_tickets_by_id([ticket.id]))[ticket.id]
@@ -158,6 +167,12 @@ async def create_ticket(request: TicketRequest, *, actor: Principal | None) -> T
                 return earlier
         raise
     return created
+
+
+def _receipt_note(duplicate: int | None, desk: Desk | None) -> str:
+    """The note of the RECEIVE step: a likely duplicate, the desk it was marked for."""
+    notes = (f"疑似重复：{duplicate}" if duplicate else "", desk_note(desk, None))
+    return "；".join(n for n in notes if n)
 
 
 def _text_problems(request: TicketRequest) -> list[Problem]:

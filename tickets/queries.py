@@ -24,7 +24,7 @@ from grids.areas import get_area
 from grids.catalogue import departments_of, get_channel, get_department
 from tickets.intake import NUMBER_PREFIX
 from tickets.lifecycle import OPEN, WITH_DEPARTMENT, TicketStatus
-from tickets.models import Category, Ticket
+from tickets.models import Category, Desk, Ticket
 from tickets.records import TICKET_COLUMNS, TicketRecord
 from tickets.sla import SlaWarning, TicketKind, Urgency
 from tickets.visibility import visible_tickets
@@ -75,6 +75,8 @@ class TicketFilter:
     #: number matches that ticket only.
     text: str | None = None
     merged: bool = False
+    #: Marked for this desk (企业服务专席, 政务诚信受理专席).
+    desk: Desk | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -313,6 +315,8 @@ def _criteria(ticket_filter: TicketFilter, now: datetime) -> Q:
         clauses.append(Q(due_at__isnull=True) | Q(due_at__gte=now) | ~Q(status__in=pending))
     if f.warning is not None:
         clauses.append(Q(warning=f.warning))
+    if f.desk is not None:
+        clauses.append(Q(desk=f.desk))
     if f.created_from is not None:
         clauses.append(Q(received_at__gte=as_utc(f.created_from, "filter.createdFrom")))
     if f.created_to is not None:

@@ -34,6 +34,10 @@ now (its current row), so they settle as the cohort's tickets are worked on:
   later counts one unsatisfied and one satisfied revisit). ``satisfaction_rate`` =
   (satisfied + basically_satisfied) / revisited.
 
+``by_desk`` gives each desk's figures (:func:`tickets.desks.desk_figures`): its
+tickets, those answered at first contact (with a specialist's answer or without), and
+its specialists' consultations with their times to answer.
+
 Every rate is None when its denominator is 0. The department of a ticket is the one
 handling it now (none before dispatch, once returned, or when answered at intake).
 Days are the city's civil days (:data:`wuyou.clock.CITY_TIMEZONE`); days without tickets
@@ -57,6 +61,8 @@ from accounts.models import Role
 from accounts.service import Principal, require_role
 from grids.catalogue import departments_of, get_channels_by_id, get_departments_by_id
 from tickets.categories import get_categories_by_code, get_categories_by_id
+from tickets.desks import DeskFigures, desk_figures
+from tickets.knowledge.records import get_articles_by_id
 from tickets.lifecycle import Satisfaction, TicketStatus
 from tickets.models import Ticket
 from tickets.queries import catalogue_filter, overdue
@@ -126,8 +132,14 @@ class HotlineStats:
     by_category: list[StatsRow]
     by_department: list[StatsRow]
     by_day: list[StatsRow]
+    #: The desks' figures (tickets marked for each, their consultations): every desk.
+    by_desk: list[DeskFigures]
+    #: The tickets answered at intake citing each knowledge-base article (key: its id).
+    by_article: list[StatsRow]
 
 
+#: Answered at first contact, and the answer stood (never reopened).
+_AT_ONCE = Q(resolved_at_intake=True, reopen_count=0)
 _COMPLETED = Q(
     status__in=[TicketStatus.RESOLVED, TicketStatus.CLOSED],
     dispatched_at__isnull=False,
@@ -137,7 +149,7 @@ _COMPLETED = Q(
 #: Each counted figure and the tickets it counts (None: all of them).
 _COUNTED: Mapping[str, Q | None] = {
     "received": None,
-    "resolved_at_intake": Q(resolved_at_intake=True, reopen_count=0),
+    "resolved_at_intake": _AT_ONCE,
     "dispatched": Q(dispatched_at__isnull=False),
     "completed": _COMPLETED,
     "completed_on_time": Q(_COMPLETED, resolved_at__lte=F("complete_deadline")),
@@ -243,6 +255,15 @@ async def _by_department(cohort: Q, now: datetime) -> list[StatsRow]:
     return _rows({departments[i].code if i else None: tally for i, tally in tallies.items()}, names)
 
 
+async def _by_article(cohort: Q, now: datetime) -> list[StatsRow]:
+    """The tickets citing each knowledge-base article (resolveAtIntake's articleId); their
+    ``resolved_at_intake`` is the first-contact resolutions the article gave."""
+    tallies = await _tallies(Q(cohort, cited_article_id__isnull=False), "cited_article_id", now)
+    titles = await get_articles_by_id(tallies)
+    names: dict[str | None, str] = {str(i): a.title for i, a in titles.items()}
+    return _rows({str(i): tally for i, tally in tallies.items()}, names)
+
+
 async def _by_day(cohort: Q, now: datetime) -> list[StatsRow]:
     tallies = await _tallies(cohort, _DAY, now)
     days = {str(day): tally for day, tally in tallies.items()}  # a date, or SQLite's text
@@ -290,4 +311,6 @@ async def hotline_stats(stats_filter: StatsFilter, *, actor: Principal | None) -
         by_category=await _by_category(cohort, now),
         by_department=await _by_department(cohort, now),
         by_day=await _by_day(cohort, now),
+        by_desk=await desk_figures(cohort, at_once=_AT_ONCE),
+        by_article=await _by_article(cohort, now),
     )

@@ -13,7 +13,11 @@ DEPARTMENT    with its department now, or ever dispatched or       full     ever
 GRID_WORKER   located in a grid they serve now                     masked   every step
 CITIZEN       their own (``citizen_id``)                           masked   public steps
 INTEGRATION   those it submitted (a channel's service account)     masked   public steps
-MERCHANT      none                                                 -        -
+SPECIALIST    those it was invited to (a consultation, whatever    masked   every step
+              came of it): the content and history it answers on
+MERCHANT      those linked to an order its provider took or was    masked   public steps
+              paired into (the mediation organisation, the
+              counsellor and the community mediator beside them)
 ============  ===================================================  =======  =============
 
 Citizens are told a plainer status (:class:`PublicStatus`) and see only the public steps
@@ -36,9 +40,11 @@ from accounts.models import Role
 from accounts.service import Principal, require_role
 from grids.catalogue import departments_of
 from grids.models import GridWorker
+from merchants.models import Order
+from merchants.providers import merchant_id_of_account
 from tickets.history import TicketEventRecord
 from tickets.lifecycle import Action, TicketStatus
-from tickets.models import Ticket, TicketEvent
+from tickets.models import Consultation, Specialist, Ticket, TicketEvent, TicketOrder
 from tickets.records import TicketRecord
 
 
@@ -50,6 +56,8 @@ class Reach(StrEnum):
     GRID = "GRID"
     OWN = "OWN"
     SUBMITTED = "SUBMITTED"
+    CONSULTED = "CONSULTED"
+    LINKED_ORDERS = "LINKED_ORDERS"
     NONE = "NONE"
 
 
@@ -60,7 +68,8 @@ REACH: Mapping[Role, Reach] = {
     Role.GRID_WORKER: Reach.GRID,
     Role.CITIZEN: Reach.OWN,
     Role.INTEGRATION: Reach.SUBMITTED,
-    Role.MERCHANT: Reach.NONE,
+    Role.SPECIALIST: Reach.CONSULTED,
+    Role.MERCHANT: Reach.LINKED_ORDERS,
 }
 #: The steps that bring a ticket to a department: it sees the ticket from then on.
 HANDED_OVER = (Action.DISPATCH, Action.TRANSFER)
@@ -69,7 +78,9 @@ PHONE_ALWAYS = frozenset({Role.ADMIN, Role.AGENT})
 #: Roles that see it while their department handles the ticket.
 PHONE_WHILE_HANDLING = frozenset({Role.DEPARTMENT})
 #: Roles that see every step of a ticket's history; the others see :data:`PUBLIC_STEPS`.
-FULL_HISTORY = frozenset({Role.ADMIN, Role.AGENT, Role.DEPARTMENT, Role.GRID_WORKER})
+FULL_HISTORY = frozenset(
+    {Role.ADMIN, Role.AGENT, Role.DEPARTMENT, Role.GRID_WORKER, Role.SPECIALIST}
+)
 #: The steps a citizen is shown, and whether with their note (the reply, for these).
 PUBLIC_STEPS: Mapping[Action, bool] = {
     Action.RECEIVE: False,
@@ -78,6 +89,11 @@ PUBLIC_STEPS: Mapping[Action, bool] = {
     Action.RESOLVE: True,
     Action.RESOLVE_ON_SITE: True,
     Action.REVISIT: False,
+    # Hotline to mediation: the referral, the organisation's progress and its outcome.
+    Action.REFER_TO_MEDIATION: False,
+    Action.ORDER_UPDATE: True,
+    Action.MEDIATION_OUTCOME: True,
+    Action.MEDIATION_FAILED: False,
 }
 _NOTHING = Q(id__in=[])
 
@@ -127,6 +143,17 @@ async def scope(principal: Principal | None) -> Q:
         return Q(citizen_id=principal.account_id)
     if reach is Reach.SUBMITTED:
         return Q(created_by_id=principal.account_id)
+    if reach is Reach.CONSULTED:
+        profile = Specialist.filter(account_id=principal.account_id).values("id")
+        invited = Consultation.filter(specialist_id__in=Subquery(profile))
+        return Q(id__in=Subquery(invited.values("ticket_id")))
+    if reach is Reach.LINKED_ORDERS:
+        merchant_id = await merchant_id_of_account(principal.account_id)
+        if merchant_id is None:
+            return _NOTHING
+        taken = Order.filter(Q(merchant_id=merchant_id) | Q(companion_id=merchant_id))
+        linked = TicketOrder.filter(order_id__in=Subquery(taken.values("id")))
+        return Q(id__in=Subquery(linked.values("ticket_id")))
     return _NOTHING
 
 

@@ -19,6 +19,7 @@ from accounts.models import Role
 from accounts.service import Principal, require_role
 from grids.catalogue import departments_of, get_department
 from tickets.catalogue import sla_policy, working_calendar
+from tickets.knowledge.records import is_published
 from tickets.lifecycle import Action, Satisfaction, TicketStatus, check, revisit_target
 from tickets.live import ticket_event
 from tickets.models import Category, Ticket, TicketEvent
@@ -255,17 +256,24 @@ async def resolve(*, number: str, reply: str, actor: Principal | None) -> Ticket
     )
 
 
-async def resolve_at_intake(*, number: str, reply: str, actor: Principal | None) -> TicketRecord:
-    """The agent answers at first contact (一次办结); no department is involved."""
+async def resolve_at_intake(
+    *, number: str, reply: str, actor: Principal | None, article_id: int | None = None
+) -> TicketRecord:
+    """The agent answers at first contact (一次办结); no department is involved. The
+    answer may cite the knowledge-base article that gave it (``article_id``: a PUBLISHED
+    one, else NOT_FOUND on ``articleId``), so first-contact resolutions count per article."""
     actor = require_role(actor, Role.AGENT, Role.ADMIN)
     ticket = await existing_ticket(number)
     target = check(Action.RESOLVE_AT_INTAKE, ticket.status, actor.role)
     text = _reply(reply)
+    if article_id is not None and not await is_published(article_id):
+        raise DomainError(ErrorCode.NOT_FOUND, "没有这篇已发布的知识库文章。", "articleId")
     now = clock.now()
     changes = {
         "reply": text,
         "resolved_at": now,
         "resolved_at_intake": True,
+        "cited_article_id": article_id,
         "revisit_deadline": revisit_deadline(now, await working_calendar(), await sla_policy()),
     }
     return await move(ticket, Action.RESOLVE_AT_INTAKE, actor, target, changes, note=text, now=now)

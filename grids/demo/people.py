@@ -1,4 +1,4 @@
-"""The demo city's people: the six demo accounts, and one grid worker per grid with a
+"""The demo city's people: the demo accounts (one per role), and one grid worker per grid with a
 plausible name and mobile number, the same on every run."""
 
 from __future__ import annotations
@@ -36,6 +36,7 @@ DEMO_ACCOUNT_SPECS: tuple[DemoAccountSpec, ...] = (
     DemoAccountSpec("demo-merchant", Role.MERCHANT, "演示商户"),
     DemoAccountSpec("demo-citizen", Role.CITIZEN, "演示市民"),
     DemoAccountSpec("demo-integration", Role.INTEGRATION, "乌海12345 微信小程序"),
+    DemoAccountSpec("demo-specialist", Role.SPECIALIST, "演示政策专家"),
 )
 DEMO_ACCOUNTS: Mapping[str, Role] = {spec.username: spec.role for spec in DEMO_ACCOUNT_SPECS}
 

@@ -25,12 +25,14 @@ from accounts.models import Account, Role
 from api import cli
 from grids.areas import area_at
 from grids.models import Area, Channel, ChannelKind, DepartmentMember, GridWorker
+from merchants.demo import seed_demo_merchants
+from merchants.models import Merchant, MerchantStatus
 from tests.tickets.desk import principal
 from tickets.catalogue import sla_policy, working_calendar
 from tickets.demo import tickets as demo
 from tickets.demo.tickets import DEMO_TICKETS, KEY_PREFIX, seed_demo_tickets
 from tickets.intake import TicketRequest, create_ticket
-from tickets.lifecycle import Action, Satisfaction, TicketStatus, check
+from tickets.lifecycle import TRANSITIONS, Action, Satisfaction, TicketStatus, check
 from tickets.models import Category, Ticket, TicketEvent
 from tickets.records import TICKET_COLUMNS, TicketRecord
 from tickets.routing import responsible_department
@@ -54,9 +56,15 @@ async def instant(connected: str) -> AsyncIterator[datetime]:
         moment, policy = clock.now().replace(microsecond=0), await sla_policy()
         previous = clock.install(ManualClock(moment))
         try:
+            # The demo mediation organisations take the disputes referred to mediation.
+            await seed_demo_merchants(commercial=0)
             assert await seed_demo_tickets(COUNT) == COUNT
         finally:
             clock.install(previous)
+            # No later test may find the demo providers (tests keep to their own).
+            await Merchant.filter(is_demo=True).update(
+                status=MerchantStatus.SUSPENDED, on_duty=False
+            )
         _loaded[connected] = moment, policy
     yield _loaded[connected][0]
 
@@ -240,6 +248,11 @@ def _allowed(event: dict[str, Any], roles: dict[int, Role]) -> None:
         return
     if event["action"] is Action.MERGE and source is target:  # the master of a merge
         assert event["note"].startswith("并入工单") and source is not TicketStatus.CLOSED
+        return
+    transition = TRANSITIONS[event["action"]]
+    if not transition.roles:  # the platform's own step: a linked order moved
+        assert event["actor_id"] is None and source in transition.sources, event
+        assert target is (transition.target or source), event
         return
     role = roles[event["actor_id"]] if event["actor_id"] else Role.ADMIN
     if event["actor_id"] is None:

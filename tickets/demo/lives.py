@@ -24,8 +24,10 @@ from tickets.demo.city import City
 from tickets.demo.draw import PROGRESS_STEP, Draft, Stall
 from tickets.demo.life import FutureStep, Life, Step
 from tickets.demo.routes import Router, wrong_keys
+from tickets.desks import desk_note
 from tickets.intake import DUPLICATE_WINDOW, TicketRequest
 from tickets.lifecycle import Action, Satisfaction, TicketStatus
+from tickets.models import Desk
 from tickets.sla import (
     Deadlines,
     SlaWarning,
@@ -53,6 +55,17 @@ _CALLS_FROM, _CALLS_UNTIL = time(9, 0), time(20, 30)
 _MINUTE = timedelta(minutes=1)
 #: The stalls before a department's signature.
 _UNSIGNED = frozenset({Stall.DISPATCHED, Stall.REOPENED})
+
+
+def demo_desk(category_code: str) -> Desk | None:
+    """The desk an agent marks a demo ticket of ``category_code`` for: enterprise
+    services go to the enterprise desk, complaints of the government's integrity towards
+    firms (unpaid bills, unkept promises, improper charges) to the integrity desk."""
+    if category_code.startswith("ENTERPRISE.INTEGRITY."):
+        return Desk.INTEGRITY
+    if category_code.startswith("ENTERPRISE."):
+        return Desk.ENTERPRISE
+    return None
 
 
 class Lives:
@@ -106,6 +119,7 @@ class Lives:
         return None
 
     def _row(self, d: Draft) -> dict[str, Any]:
+        desk = demo_desk(d.leaf.code) if d.channel.kind is not ChannelKind.GRID else None
         request = TicketRequest(
             channel=d.channel.code,
             kind=d.kind,
@@ -120,6 +134,7 @@ class Lives:
             address=d.address,
             photos=d.photos,
             idempotency_key=f"{KEY_PREFIX}{d.index + 1:06d}",
+            desk=desk,
         )
         return {
             "number": d.number,
@@ -146,7 +161,7 @@ class Lives:
             "merged_into_id": None,
             "resolved_at_intake": False,
             "cited_article_id": None,
-            "desk": None,
+            "desk": desk,
             "resolved_on_site": False,
             "photos": list(d.photos),
             "urge_count": 0,
@@ -174,7 +189,8 @@ class Lives:
     # The paths -------------------------------------------------------------------
 
     def _live(self, d: Draft, life: Life, lives: Sequence[Life]) -> None:
-        life.step(d.received_at, Action.RECEIVE, d.creator_id, TicketStatus.RECEIVED)
+        note = desk_note(life.row["desk"], None)
+        life.step(d.received_at, Action.RECEIVE, d.creator_id, TicketStatus.RECEIVED, note=note)
         if d.master is not None and self._merge(d, life, lives[d.master.index]):
             return
         if d.stall is Stall.RECEIVED:

@@ -1,4 +1,5 @@
-"""Load the hotline's catalogue: the demo category tree and China's public holidays.
+"""Load the hotline's catalogue: the demo category tree, China's public holidays and the
+desks' policy specialists (:mod:`tickets.demo.specialists`).
 
 Idempotent: only missing categories and calendar days are added, in one transaction.
 """
@@ -11,6 +12,7 @@ from tortoise.transactions import in_transaction
 
 from grids.demo import SeedReport
 from tickets.demo.categories import category_tree
+from tickets.demo.specialists import seed_demo_specialists
 from tickets.holidays import CHINA_HOLIDAYS, CHINA_WORKDAYS
 from tickets.models import CalendarDay, CalendarDayKind, Category, SafetyDimension
 from tickets.sla import Urgency
@@ -51,4 +53,7 @@ async def seed_ticket_catalogue() -> SeedReport:
         ]
         missing = [d for d in wanted if d.day not in days]
         await CalendarDay.bulk_create(missing)
-    return SeedReport({"ticket_categories": categories, "calendar_days": len(missing)})
+    specialists = await seed_demo_specialists()
+    return SeedReport(
+        {"ticket_categories": categories, "calendar_days": len(missing), "specialists": specialists}
+    )

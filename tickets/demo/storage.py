@@ -113,7 +113,7 @@ def _history(life: Life, position: int, ids: Sequence[int]) -> Iterator[dict[str
     for step in life.steps:
         note = step.note
         if step.action is Action.RECEIVE and life.duplicate_of is not None:
-            note = f"疑似重复：{ids[life.duplicate_of]}"
+            note = "；".join(n for n in (f"疑似重复：{ids[life.duplicate_of]}", note) if n)
         yield {
             "ticket_id": ids[position],
             "action": step.action,

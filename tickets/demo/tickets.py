@@ -13,6 +13,9 @@ About 1.06% of the revisits of resolved tickets find the citizen unsatisfied, so
 the share of revisits closing a ticket (the satisfaction rate) lands near Wuhai's
 published 98.94%.
 
+When the demo mediation organisations are loaded, a few recent dispute tickets are then
+referred to mediation through the real referral (:mod:`tickets.demo.mediation`).
+
 Idempotent: demo tickets carry the idempotency key ``demo-<n>``; when any is present,
 nothing is added. Rows go in with bulk inserts in one transaction.
 
@@ -36,6 +39,7 @@ from grids.demo import QuietProgress, SeedProgress
 from tickets.demo.city import DemoCatalogueMissing, load_city
 from tickets.demo.draw import PHOTO_URL, Draw
 from tickets.demo.lives import KEY_PREFIX, UNSATISFIED_SHARE, Lives
+from tickets.demo.mediation import keep_for_mediation, seed_demo_mediation
 from tickets.demo.routes import destinations, router_for
 from tickets.demo.staff import AGENT_COUNT, AGENT_PREFIX, STAFF_PREFIX, staff_accounts
 from tickets.demo.storage import (
@@ -79,6 +83,8 @@ async def seed_demo_tickets(count: int = DEMO_TICKETS, progress: SeedProgress | 
         idempotency_key__startswith=KEY_PREFIX, created_by__is_demo=True
     ):
         progress.stage("Demo tickets", 0)
+        if count:  # tickets loaded before the mediation organisations get theirs now
+            await seed_demo_mediation()
         return 0
     now = clock.now()
     async with in_transaction():
@@ -86,6 +92,7 @@ async def seed_demo_tickets(count: int = DEMO_TICKETS, progress: SeedProgress | 
         progress.stage("Drawing tickets", count)
         with _collector_paused():
             drafts = Draw(city, now, random.Random(_SEED), progress).tickets(count)
+        await keep_for_mediation(drafts, now)
         router = await router_for(drafts)
         await assign_numbers(drafts)
         departments = destinations(router, drafts)
@@ -98,6 +105,7 @@ async def seed_demo_tickets(count: int = DEMO_TICKETS, progress: SeedProgress | 
         progress.stage("Ticket history", sum(len(life.steps) for life in lives))
         await insert_history(lives, ids, progress)
         await advance_sequences(drafts)
+    await seed_demo_mediation()
     return len(lives)
 
 
