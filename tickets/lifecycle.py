@@ -60,7 +60,9 @@ class Action(StrEnum):
     WARN = "WARN"
     SET_DESK = "SET_DESK"
     INVITE_SPECIALIST = "INVITE_SPECIALIST"
+    JOIN_CONSULTATION = "JOIN_CONSULTATION"
     ANSWER_CONSULTATION = "ANSWER_CONSULTATION"
+    DECLINE_CONSULTATION = "DECLINE_CONSULTATION"
     REFER_TO_MEDIATION = "REFER_TO_MEDIATION"
     # The platform records the progress of an order linked to the ticket (accepted, a
     # companion paired in, completed ...): no status changes.
@@ -166,7 +168,14 @@ TRANSITIONS: dict[Action, Transition] = {
     Action.SET_DESK: Transition(OPEN, None, _AGENTS),
     # The three-way call: an agent brings a policy specialist onto the ticket, who answers.
     Action.INVITE_SPECIALIST: Transition(OPEN | {TicketStatus.RESOLVED}, None, _AGENTS),
+    # The invited specialist joins the call, answers, or declines.
+    Action.JOIN_CONSULTATION: Transition(
+        OPEN | {TicketStatus.RESOLVED}, None, frozenset({Role.SPECIALIST})
+    ),
     Action.ANSWER_CONSULTATION: Transition(
+        OPEN | {TicketStatus.RESOLVED}, None, frozenset({Role.SPECIALIST})
+    ),
+    Action.DECLINE_CONSULTATION: Transition(
         OPEN | {TicketStatus.RESOLVED}, None, frozenset({Role.SPECIALIST})
     ),
     Action.REFER_TO_MEDIATION: Transition(

@@ -16,11 +16,10 @@ specialist of a department onto the line, who joins, answers, or declines.
 Each step is a conditional update on the consultation's status (two racing calls: one
 wins, the other gets INVALID_STATE) inside the transaction of a ticket step
 (:func:`tickets.workflow.move`, status unchanged), so every step is in the ticket's
-history with its actor and a note. The lifecycle has two actions for it: the agents'
-INVITE_SPECIALIST, and ANSWER_CONSULTATION for the specialist's side (joining,
-answering, declining; the note says which). The specialist hears of invitations and of
-their consultations' changes on :func:`specialist_topic`; the ticket's subscribers hear
-of every step as of any other.
+history with its actor and a note: the agents' INVITE_SPECIALIST, and the
+specialist's JOIN_CONSULTATION, ANSWER_CONSULTATION and DECLINE_CONSULTATION. The
+specialist hears of invitations and of their consultations' changes on
+:func:`specialist_topic`; the ticket's subscribers hear of every step as of any other.
 """
 
 from __future__ import annotations
@@ -396,6 +395,7 @@ _NOW = object()
 async def _respond(
     consultation_id: int,
     actor: Principal | None,
+    action: Action,
     *,
     sources: Sequence[ConsultationStatus],
     changes: Mapping[str, Any],
@@ -403,10 +403,11 @@ async def _respond(
     refused: str,
 ) -> ConsultationRecord:
     """One step of the invited specialist: the consultation moves from one of
-    ``sources`` with ``changes``, and the ticket's history records ``note``."""
+    ``sources`` with ``changes``, and the ticket's history records ``action`` with
+    ``note``."""
     actor, consultation, specialist, ticket = await _own(consultation_id, actor)
     try:
-        target = check(Action.ANSWER_CONSULTATION, ticket.status, actor.role)
+        target = check(action, ticket.status, actor.role)
     except DomainError as error:
         raise DomainError(error.code, error.problems[0].message, "consultationId") from None
     now = clock.now()
@@ -423,7 +424,7 @@ async def _respond(
             )
         await move(
             ticket,
-            Action.ANSWER_CONSULTATION,
+            action,
             actor,
             target,
             {},
@@ -441,6 +442,7 @@ async def join_consultation(*, consultation_id: int, actor: Principal | None) ->
     return await _respond(
         consultation_id,
         actor,
+        Action.JOIN_CONSULTATION,
         sources=(ConsultationStatus.INVITED,),
         changes={"status": ConsultationStatus.JOINED, "joined_at": _NOW},
         note="专家加入三方通话",
@@ -458,6 +460,7 @@ async def answer_consultation(
     return await _respond(
         consultation_id,
         actor,
+        Action.ANSWER_CONSULTATION,
         sources=PENDING,
         changes={"status": ConsultationStatus.ANSWERED, "answered_at": _NOW, "answer": text},
         note=f"专家答复：{text}",
@@ -475,6 +478,7 @@ async def decline_consultation(
     return await _respond(
         consultation_id,
         actor,
+        Action.DECLINE_CONSULTATION,
         sources=PENDING,
         changes={"status": ConsultationStatus.DECLINED, "answer": text},
         note=f"专家婉拒：{text}" if text else "专家婉拒",

@@ -236,8 +236,10 @@ async def test_only_the_invited_specialist_joins_answers_or_declines() -> None:
         with pytest.raises(DomainError) as closed:
             await late
         assert closed.value.code is ErrorCode.INVALID_STATE
-    assert await _steps(ticket, Action.ANSWER_CONSULTATION) == [
-        (Action.ANSWER_CONSULTATION, who.account_id, "专家加入三方通话"),
+    assert await _steps(
+        ticket, Action.JOIN_CONSULTATION, Action.ANSWER_CONSULTATION, Action.DECLINE_CONSULTATION
+    ) == [
+        (Action.JOIN_CONSULTATION, who.account_id, "专家加入三方通话"),
         (
             Action.ANSWER_CONSULTATION,
             who.account_id,
@@ -253,6 +255,11 @@ async def test_only_the_invited_specialist_joins_answers_or_declines() -> None:
         ConsultationStatus.DECLINED,
         "请咨询市场监管局",
         None,
+    )
+    assert (await _steps(ticket, Action.DECLINE_CONSULTATION))[-1] == (
+        Action.DECLINE_CONSULTATION,
+        who.account_id,
+        "专家婉拒：请咨询市场监管局",
     )
     # Answering without joining first joins at the same moment.
     third = await _invited(ticket, profile_id)
@@ -422,7 +429,7 @@ def test_the_three_way_call_through_the_api(client: TestClient) -> None:
     assert steps == [
         ("RECEIVE", "demo-agent"),
         ("INVITE_SPECIALIST", "demo-agent"),
-        ("ANSWER_CONSULTATION", "demo-specialist"),
+        ("JOIN_CONSULTATION", "demo-specialist"),
         ("ANSWER_CONSULTATION", "demo-specialist"),
     ]
     moved = data(
