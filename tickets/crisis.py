@@ -121,7 +121,9 @@ def _content(order: OrderRecord) -> str:
     return "\n".join(lines)[:5000]
 
 
-async def follow(order: OrderRecord, link: TicketOrderRecord) -> TicketRecord | None:
+async def follow(
+    order: OrderRecord, link: TicketOrderRecord, actor_id: int | None
+) -> TicketRecord | None:
     """Record a crisis order's change on its ticket (ORDER_UPDATE; the agents close the
     ticket themselves once they have followed up)."""
     names = await get_merchants(i for i in (order.merchant_id, order.companion_id) if i)
@@ -143,5 +145,5 @@ async def follow(order: OrderRecord, link: TicketOrderRecord) -> TicketRecord | 
     else:
         note = f"心理援助订单已取消：{order.status_reason or '未说明原因'}。请坐席回访确认安全。"
     return await platform_step(
-        link.ticket_id, Action.ORDER_UPDATE, f"{note}（心理援助订单 {order.number}）"
+        link.ticket_id, Action.ORDER_UPDATE, f"{note}（心理援助订单 {order.number}）", actor_id
     )

@@ -118,7 +118,7 @@ async def refer_to_mediation(
         )
         order = (await get_orders_by_id([order.id]))[order.id]
         if order.status not in LIVE:  # no organisation could take it: back at once
-            moved = await _failed(ticket.id, order) or moved
+            moved = await _failed(ticket.id, order, None) or moved
     return Referral(ticket=moved, order=order)
 
 
@@ -197,8 +197,11 @@ async def _organisation(order: OrderRecord) -> str:
     return merchant.name if merchant else "调解组织"
 
 
-async def follow(order: OrderRecord, link: TicketOrderRecord) -> TicketRecord | None:
-    """Record a referred order's change on its ticket (inside the order's transaction):
+async def follow(
+    order: OrderRecord, link: TicketOrderRecord, actor_id: int | None
+) -> TicketRecord | None:
+    """Record a referred order's change on its ticket (inside the order's transaction, as
+    done by ``actor_id``, who changed the order):
     accepted or started (ORDER_UPDATE naming the organisation), completed (the outcome
     resolves the ticket), cancelled or NO_PROVIDER (back to the agents)."""
     if order.status in (OrderStatus.ACCEPTED, OrderStatus.IN_SERVICE):
@@ -207,10 +210,11 @@ async def follow(order: OrderRecord, link: TicketOrderRecord) -> TicketRecord | 
             link.ticket_id,
             Action.ORDER_UPDATE,
             f"{await _organisation(order)}{doing}（调解订单 {order.number}）。",
+            actor_id,
         )
     if order.status is OrderStatus.COMPLETED:
-        return await _concluded(link.ticket_id, order)
-    return await _failed(link.ticket_id, order)
+        return await _concluded(link.ticket_id, order, actor_id)
+    return await _failed(link.ticket_id, order, actor_id)
 
 
 def outcome_reply(order: OrderRecord) -> str:
@@ -224,7 +228,9 @@ def outcome_reply(order: OrderRecord) -> str:
     return reply[:REPLY_MAX_LENGTH]
 
 
-async def _concluded(ticket_id: int, order: OrderRecord) -> TicketRecord | None:
+async def _concluded(
+    ticket_id: int, order: OrderRecord, actor_id: int | None
+) -> TicketRecord | None:
     now = clock.now()
     reply = outcome_reply(order)
     label = _choice_label("outcome", order.outcome)
@@ -234,10 +240,10 @@ async def _concluded(ticket_id: int, order: OrderRecord) -> TicketRecord | None:
         "revisit_deadline": revisit_deadline(now, await working_calendar(), await sla_policy()),
     }
     note = f"{await _organisation(order)}：{label}（调解订单 {order.number}）。{reply}"
-    return await platform_step(ticket_id, Action.MEDIATION_OUTCOME, note, changes)
+    return await platform_step(ticket_id, Action.MEDIATION_OUTCOME, note, actor_id, changes)
 
 
-async def _failed(ticket_id: int, order: OrderRecord) -> TicketRecord | None:
+async def _failed(ticket_id: int, order: OrderRecord, actor_id: int | None) -> TicketRecord | None:
     if order.status is OrderStatus.NO_PROVIDER:
         reason = order.status_reason or "没有调解组织接案"
         what = "无调解组织接案"
@@ -245,4 +251,4 @@ async def _failed(ticket_id: int, order: OrderRecord) -> TicketRecord | None:
         reason = order.status_reason or "未说明原因"
         what = "调解订单已取消"
     note = f"{what}（调解订单 {order.number}）：{reason}。工单退回坐席另行处理。"
-    return await platform_step(ticket_id, Action.MEDIATION_FAILED, note)
+    return await platform_step(ticket_id, Action.MEDIATION_FAILED, note, actor_id)

@@ -19,7 +19,7 @@ from datetime import datetime
 from typing import Any
 
 from accounts.models import Role
-from accounts.service import Principal
+from accounts.service import Principal, get_accounts
 from merchants import observers
 from merchants.models import OrderStatus
 from merchants.orders import may_see_in_full
@@ -114,9 +114,9 @@ async def on_order_changed(
     if link is None:
         return
     if link.purpose is OrderLinkPurpose.MEDIATION:
-        await mediation.follow(order, link)
+        await mediation.follow(order, link, actor_id)
     else:
-        await crisis.follow(order, link)
+        await crisis.follow(order, link, actor_id)
 
 
 def observe_orders() -> None:
@@ -125,11 +125,17 @@ def observe_orders() -> None:
 
 
 async def platform_step(
-    ticket_id: int, action: Action, note: str, changes: Mapping[str, Any] | None = None
+    ticket_id: int,
+    action: Action,
+    note: str,
+    actor_id: int | None,
+    changes: Mapping[str, Any] | None = None,
 ) -> TicketRecord | None:
-    """Take a platform step (no actor) on a linked ticket, in the caller's transaction;
-    None, and nothing recorded, when the ticket's status does not allow it any more
-    (a crisis ticket closed before its order ended)."""
+    """Take a platform step on a linked ticket, in the caller's transaction, recorded as
+    done by ``actor_id`` (who moved the order: the organisation's staff; None for the
+    platform itself, e.g. dispatch giving up). None, and nothing recorded, when the
+    ticket's status does not allow the step any more (a crisis ticket closed before its
+    order ended)."""
     ticket = (await get_tickets_by_id([ticket_id]))[ticket_id]
     transition = TRANSITIONS[action]
     if ticket.status not in transition.sources:
@@ -138,12 +144,20 @@ async def platform_step(
     return await move(
         ticket,
         action,
-        None,
+        await _principal(actor_id),
         transition.target or ticket.status,
         changes or {},
         note=note,
         now=clock.now(),
     )
+
+
+async def _principal(account_id: int | None) -> Principal | None:
+    """Who ``account_id`` is, for a step's history; None for the platform itself."""
+    if account_id is None:
+        return None
+    account = (await get_accounts([account_id])).get(account_id)
+    return Principal(account.id, account.username, account.role) if account else None
 
 
 def sees_linked_order(

@@ -148,7 +148,7 @@ def committee(client: TestClient) -> Iterator[tuple[Grid, Provider, str]]:
 def test_an_agent_refers_a_dispute_and_the_agreement_resolves_the_ticket(
     client: TestClient, committee: tuple[Grid, Provider, str]
 ) -> None:
-    grid, _, org_token = committee
+    grid, org, org_token = committee
     agent = login(client, "demo-agent")
     ticket = in_app(client, lambda: _dispute(grid))
     # Not the organisation's to see before it takes the case.
@@ -221,7 +221,9 @@ def test_an_agent_refers_a_dispute_and_the_agreement_resolves_the_ticket(
     name = resolved["orders"][0]["order"]["merchant"]["name"]
     assert all(name in h["note"] for h in history[2:])
     assert "已接受调解" in history[2]["note"] and "开始调解" in history[3]["note"]
-    assert AGREEMENT in history[4]["note"] and history[4]["actor"] is None
+    assert AGREEMENT in history[4]["note"]
+    # The organisation's staff moved the order: the steps are theirs.
+    assert {h["actor"] for h in history[2:]} == {org.staff.username}
     assert resolved["orders"] == [
         {
             "purpose": "MEDIATION",
@@ -284,7 +286,7 @@ async def test_no_agreement_resolves_with_the_referral_to_court() -> None:
     assert ticket.resolved_at is not None and ticket.revisit_deadline is not None
     assert ticket.due_at == ticket.revisit_deadline  # the revisit runs now, as after `resolve`
     outcome = (await history_of([ticket.id]))[ticket.id][-1]
-    assert outcome.action is Action.MEDIATION_OUTCOME and outcome.actor_id is None
+    assert outcome.action is Action.MEDIATION_OUTCOME and outcome.actor_id == org.staff.account_id
     assert "调解不成" in outcome.note and ticket.reply in outcome.note
 
 
@@ -314,6 +316,7 @@ async def test_no_organisation_or_a_cancellation_sends_the_ticket_back_to_the_ag
     back = await get_ticket(lapsed.ticket.number)
     assert back is not None and back.status is TicketStatus.RECEIVED
     failed = (await history_of([back.id]))[back.id][-1]
+    # Dispatch gave up by itself: the platform's step, no actor.
     assert failed.action is Action.MEDIATION_FAILED and failed.actor_id is None
     assert lapsed.order.number in failed.note and "无调解组织接案" in failed.note
 
@@ -329,7 +332,8 @@ async def test_no_organisation_or_a_cancellation_sends_the_ticket_back_to_the_ag
         Action.REFER_TO_MEDIATION,
         Action.MEDIATION_FAILED,
     ]
-    assert "当事人已自行和解" in (await history_of([final.id]))[final.id][-1].note
+    cancelled = (await history_of([final.id]))[final.id][-1]
+    assert "当事人已自行和解" in cancelled.note and cancelled.actor_id == agent.account_id
     links = (await links_of_tickets([final.id]))[final.id]
     assert [link.purpose for link in links] == [OrderLinkPurpose.MEDIATION] * 2
 
