@@ -459,9 +459,12 @@ class SafetyQueries:
             raise BadUserInput.of(error, "level") from error
         return SafetyRanking.of(result)
 
-    @strawberry.field(description="The safety index's weights and scales (administrators).")
+    @strawberry.field(
+        description="The safety index's weights and scales: whoever may read the index may "
+        "read what it is computed with, to recompute it."
+    )
     async def safety_index_settings(self, info: Info) -> SafetyIndexSettings:
-        await info.context.require(Role.ADMIN)
+        await info.context.require(*index.READERS)
         return SafetyIndexSettings.of(await load_safety_settings())
 
 

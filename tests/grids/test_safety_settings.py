@@ -189,8 +189,12 @@ def test_the_settings_through_the_api(client: TestClient) -> None:
         ]
         for username in ("demo-agent", "demo-grid"):
             token = login(client, username)
-            assert error_codes(gql(client, READ, token=token)) == ["FORBIDDEN"]
+            read = data(client, READ, token=token)["safetyIndexSettings"]
+            assert read["version"] == 1 and read["populationFloor"] == 1000
             body = gql(client, UPDATE, {"input": {"version": 1}}, token=token)
+            assert error_codes(body) == ["FORBIDDEN"]
+        for username in ("demo-citizen", "demo-merchant"):
+            body = gql(client, READ, token=login(client, username))
             assert error_codes(body) == ["FORBIDDEN"]
         assert error_codes(gql(client, READ)) == ["UNAUTHENTICATED"]
     finally:
