@@ -86,8 +86,14 @@ class Specialist(relay.Node):
         account = await info.context.loaders.account_by_id.load(self.record.account_id)
         return account.display_name if account else ""
 
-    @strawberry.field(description="The work phone the agents call for the three-way call.")
+    @strawberry.field(
+        description="The work phone the agents call for the three-way call; null for "
+        "anyone but agents, administrators and specialists."
+    )
     async def phone(self, info: Info) -> str | None:
+        viewer = await info.context.principal()
+        if viewer is None or viewer.role not in {*_AGENTS, Role.SPECIALIST}:
+            return None
         account = await info.context.loaders.account_by_id.load(self.record.account_id)
         return account.phone if account else None
 

@@ -28,9 +28,14 @@ Indicators = dict[str, dict[SafetyDimension, list[Indicator]]]
 
 
 def _number(value: object) -> float | None:
+    """``value`` as a finite float; None for anything else (an int too large too)."""
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         return None
-    return float(value) if math.isfinite(value) else None
+    try:
+        number = float(value)
+    except OverflowError:
+        return None
+    return number if math.isfinite(number) else None
 
 
 def _checked(item: object, source: str, codes: set[str]) -> tuple[str, Indicator] | None:
@@ -43,7 +48,7 @@ def _checked(item: object, source: str, codes: set[str]) -> tuple[str, Indicator
     value = None if item.value is None else _number(item.value)
     problem = (
         "an area not asked for"
-        if item.area_code not in codes
+        if not isinstance(item.area_code, str) or item.area_code not in codes
         else "an unknown dimension"
         if item.dimension not in tuple(SafetyDimension)
         else "no code"

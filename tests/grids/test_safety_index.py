@@ -358,6 +358,8 @@ class Inspections:
             yield SafetyIndicator(GRID, "NOT_A_DIMENSION", "X", "未知维度", 50.0, 0.4)
             yield SafetyIndicator(OTHER_GRID, "ECOLOGY", "Y", "未问的区域", 50.0, 0.4)
             yield SafetyIndicator(GRID, "ECOLOGY", "ZERO", "零权重", 50.0, 0.0)
+            yield SafetyIndicator([GRID], "ECOLOGY", "LIST", "区域写成列表", 50.0, 0.4)  # type: ignore[arg-type]
+            yield SafetyIndicator(GRID, "ECOLOGY", "HUGE", "超大整数", 10**400, 0.4)
 
 
 class Broken:

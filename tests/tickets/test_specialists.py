@@ -9,14 +9,14 @@ from typing import Any
 import pytest
 from starlette.testclient import TestClient
 
-from accounts.models import Role
+from accounts.models import Account, Role
 from accounts.service import Principal, create_account
 from tests.conftest import unique
 from tests.graphql import data, error_codes, gql, in_app, login
 from tests.merchants.live import PROTOCOL, next_message, subscribe, wait_for_subscriber
 from tests.tickets.desk import new_ticket, principal, staff_of
 from tests.tickets.test_desks import desk_ticket
-from tickets import specialists, visibility
+from tickets import specialists, visibility, workflow
 from tickets.lifecycle import Action
 from tickets.models import ConsultationStatus, Desk, Specialist, TicketEvent
 from tickets.queries import TicketFilter, get_visible_ticket, list_tickets
@@ -490,4 +490,30 @@ def test_the_three_way_call_through_the_api(client: TestClient) -> None:
             "department": {"code": "150300-YB"},
         },
         "errors": [],
+    }
+
+
+def test_only_agents_and_specialists_read_a_specialists_phone(client: TestClient) -> None:
+    async def setup() -> tuple[TicketRecord, str]:
+        ticket = await desk_ticket(Desk.ENTERPRISE)
+        who, profile_id = await new_specialist()
+        await Account.filter(id=who.account_id).update(phone="13900001111")
+        agent = await principal("demo-agent")
+        await specialists.invite_specialist(
+            number=ticket.number, specialist_id=profile_id, question="请解答", actor=agent
+        )
+        await workflow.dispatch(number=ticket.number, department_code="150300-CG", actor=agent)
+        return ticket, who.username
+
+    ticket, specialist = in_app(client, setup)
+    query = """query($n: String!) { ticket(number: $n) {
+        consultations { specialist { username phone } } } }"""
+    seen = {
+        username: data(client, query, {"n": ticket.number}, login(client, username))["ticket"]
+        for username in ("demo-agent", "demo-department")
+    }
+    assert seen["demo-agent"]["consultations"][0]["specialist"]["phone"] == "13900001111"
+    assert seen["demo-department"]["consultations"][0]["specialist"] == {
+        "username": specialist,
+        "phone": None,
     }
