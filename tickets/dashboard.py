@@ -138,9 +138,18 @@ async def _category(code: str, field: str) -> Q:
         raise DomainError.of(problems) from None
 
 
+#: The latest end of a period: the intervals of a trend must end before the calendar does.
+LATEST = datetime(9999, 11, 1, tzinfo=UTC)
+
+
 def _period(start: datetime, end: datetime) -> tuple[datetime, datetime]:
-    """[start, end) in UTC; INVALID on ``to`` when empty, OUT_OF_RANGE when too long."""
+    """[start, end) in UTC; INVALID on ``to`` when empty, OUT_OF_RANGE when too long or
+    too near the calendar's end for its last week or month to be counted."""
     start, end = as_utc(start, "from"), as_utc(end, "to")
+    if end > LATEST:
+        raise DomainError(
+            ErrorCode.OUT_OF_RANGE, f"统计区间须在 {LATEST.date().isoformat()} 之前结束。", "to"
+        )
     if start >= end:
         raise DomainError(ErrorCode.INVALID, "统计区间的结束应晚于开始。", "to")
     if end - start > MAX_PERIOD:

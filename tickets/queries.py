@@ -24,7 +24,7 @@ from grids.areas import get_area
 from grids.catalogue import departments_of, get_channel, get_department
 from tickets.intake import NUMBER_PREFIX
 from tickets.lifecycle import OPEN, WITH_DEPARTMENT, TicketStatus
-from tickets.models import Category, Desk, Ticket
+from tickets.models import CATEGORY_CODE_MAX_LENGTH, Category, Desk, Ticket
 from tickets.records import TICKET_COLUMNS, TicketRecord
 from tickets.sla import SlaWarning, TicketKind, Urgency
 from tickets.visibility import visible_tickets
@@ -274,7 +274,11 @@ async def catalogue_filter(
         else:
             problems.append(Problem("filter.areaCode", ErrorCode.NOT_FOUND, "没有这个区域。"))
     if category is not None:
-        if await Category.filter(code=category).exists():
+        # A code longer than the column is no category (and the ORM would refuse it).
+        if (
+            len(category) <= CATEGORY_CODE_MAX_LENGTH
+            and await Category.filter(code=category).exists()
+        ):
             subtree = Category.filter(Q(code=category) | Q(code__startswith=f"{category}."))
             clauses.append(Q(category_id__in=Subquery(subtree.values("id"))))
         else:

@@ -10,7 +10,7 @@ import itertools
 from collections import Counter
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -268,6 +268,14 @@ async def test_counts_and_trends_refuse_bad_input(connected: str) -> None:
         ("999999", start, start + timedelta(days=1), "areaCode", ErrorCode.NOT_FOUND),
         (STREET, start, start, "to", ErrorCode.INVALID),
         (STREET, start, start + timedelta(days=367), "to", ErrorCode.OUT_OF_RANGE),
+        # The last week or month of the calendar cannot be counted to its end.
+        (
+            STREET,
+            datetime(9999, 12, 27, tzinfo=UTC),
+            datetime(9999, 12, 28, tzinfo=UTC),
+            "to",
+            ErrorCode.OUT_OF_RANGE,
+        ),
     ]
     for code, begin, end, field, error_code in cases:
         for call in (
@@ -287,6 +295,9 @@ async def test_counts_and_trends_refuse_bad_input(connected: str) -> None:
             actor=agent,
         )
     assert (refused.value.field, refused.value.code) == ("category", ErrorCode.NOT_FOUND)
+    with pytest.raises(DomainError) as refused:
+        await hot_spots("C" * 97, days=7, first=10, actor=agent)
+    assert (refused.value.field, refused.value.code) == ("categoryCode", ErrorCode.NOT_FOUND)
 
 
 async def test_the_statements_do_not_grow_with_the_children(connected: str) -> None:
