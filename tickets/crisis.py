@@ -29,7 +29,7 @@ from plugins.registry import service_registry
 from tickets.intake import TicketRequest, create_ticket
 from tickets.lifecycle import Action
 from tickets.models import Category, OrderLinkPurpose, Ticket
-from tickets.order_links import TicketOrderRecord, link_order, platform_step
+from tickets.order_links import TicketOrderRecord, ended_reason, link_order, platform_step
 from tickets.records import TicketRecord
 from tickets.sla import TicketKind, Urgency
 from wuyou import clock
@@ -141,9 +141,9 @@ async def follow(
     elif status is OrderStatus.COMPLETED:
         note = f"{counsellor}已完成心理援助。"
     elif status is OrderStatus.NO_PROVIDER:
-        note = f"无咨询师接单：{order.status_reason or '未知原因'}。请坐席立即联系市民。"
+        note = f"无咨询师接单：{ended_reason(order, '未知原因')}。请坐席立即联系市民。"
     else:
-        note = f"心理援助订单已取消：{order.status_reason or '未说明原因'}。请坐席回访确认安全。"
+        note = f"心理援助订单已取消：{ended_reason(order, '未说明原因')}。请坐席回访确认安全。"
     return await platform_step(
         link.ticket_id, Action.ORDER_UPDATE, f"{note}（心理援助订单 {order.number}）", actor_id
     )

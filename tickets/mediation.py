@@ -44,6 +44,7 @@ from tickets.models import Category, OrderLinkPurpose, SafetyDimension
 from tickets.order_links import (
     LIVE,
     TicketOrderRecord,
+    ended_reason,
     has_live_order,
     link_order,
     platform_step,
@@ -245,10 +246,10 @@ async def _concluded(
 
 async def _failed(ticket_id: int, order: OrderRecord, actor_id: int | None) -> TicketRecord | None:
     if order.status is OrderStatus.NO_PROVIDER:
-        reason = order.status_reason or "没有调解组织接案"
+        reason = ended_reason(order, "没有调解组织接案")
         what = "无调解组织接案"
     else:
-        reason = order.status_reason or "未说明原因"
+        reason = ended_reason(order, "未说明原因")
         what = "调解订单已取消"
     note = f"{what}（调解订单 {order.number}）：{reason}。工单退回坐席另行处理。"
     return await platform_step(ticket_id, Action.MEDIATION_FAILED, note, actor_id)

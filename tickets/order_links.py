@@ -152,6 +152,11 @@ async def platform_step(
     )
 
 
+def ended_reason(order: OrderRecord, unknown: str) -> str:
+    """Why ``order`` ended, for a note that adds its own full stop; ``unknown`` if unsaid."""
+    return order.status_reason.rstrip("。. ") or unknown
+
+
 async def _principal(account_id: int | None) -> Principal | None:
     """Who ``account_id`` is, for a step's history; None for the platform itself."""
     if account_id is None:

@@ -91,7 +91,7 @@ PUBLIC_STEPS: Mapping[Action, bool] = {
     Action.REVISIT: False,
     # Hotline to mediation: the referral, the organisation's progress and its outcome.
     Action.REFER_TO_MEDIATION: False,
-    Action.ORDER_UPDATE: True,
+    Action.ORDER_UPDATE: False,  # its notes may carry instructions for the agents
     Action.MEDIATION_OUTCOME: True,
     Action.MEDIATION_FAILED: False,
 }
