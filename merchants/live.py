@@ -77,10 +77,15 @@ def order_info(order: OrderRecord) -> OrderInfo:
 
 
 async def tell_plugins(order: OrderRecord, previous: OrderStatus | None, actor: str | None) -> None:
-    """Call ``order_placed`` (no previous status) or ``order_status_changed``."""
+    """Call ``order_placed`` (no previous status) or ``order_status_changed``, once the
+    change is committed: a step inside a larger transaction (a hotline referral placing
+    its order) tells plugins only if that transaction commits."""
     if previous is None:
-        await notify("order_placed", order=order_info(order))
+        await events.defer(lambda: notify("order_placed", order=order_info(order)))
     elif previous is not order.status:
-        await notify(
-            "order_status_changed", order=order_info(order), previous=previous.value, actor=actor
+        status_was = previous.value
+        await events.defer(
+            lambda: notify(
+                "order_status_changed", order=order_info(order), previous=status_was, actor=actor
+            )
         )

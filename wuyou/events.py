@@ -12,7 +12,7 @@ import asyncio
 import contextvars
 import logging
 from collections import defaultdict
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -121,30 +121,44 @@ def broadcaster() -> Broadcaster:
     return _broadcaster
 
 
-_held: contextvars.ContextVar[list[Event] | None] = contextvars.ContextVar(
+#: What waits for the outermost :func:`after_commit` block to succeed.
+Deferred = Callable[[], Awaitable[None]]
+
+_held: contextvars.ContextVar[list[Deferred] | None] = contextvars.ContextVar(
     "wuyou_held_events", default=None
 )
 
 
 @asynccontextmanager
 async def after_commit() -> AsyncIterator[None]:
-    """Hold the events published inside the block until it ends without an exception.
+    """Hold the events published (and the calls deferred) inside the block until it
+    ends without an exception.
 
     Wrap a transaction with it (``async with events.after_commit(), in_transaction():``)
-    so subscribers only hear of rows that are committed; if the block fails, its events
-    are dropped with its changes. Nested blocks hold their events for the outermost one.
+    so subscribers and plugins only hear of rows that are committed; if the block fails,
+    what it held is dropped with its changes. Nested blocks hold for the outermost one.
     """
     if _held.get() is not None:
         yield
         return
-    held: list[Event] = []
+    held: list[Deferred] = []
     token = _held.set(held)
     try:
         yield
     finally:
         _held.reset(token)
-    for event in held:
-        await _deliver(event)
+    for call in held:
+        await call()
+
+
+async def defer(call: Deferred) -> None:
+    """Run ``call`` once the enclosing :func:`after_commit` block has succeeded (at once
+    outside one): for telling others of a change only when it is committed."""
+    held = _held.get()
+    if held is not None:
+        held.append(call)
+    else:
+        await call()
 
 
 async def publish(topic: str, kind: str, **payload: Any) -> None:
@@ -154,11 +168,7 @@ async def publish(topic: str, kind: str, **payload: Any) -> None:
     deliver only delays subscribers, who can always re-read the truth.
     """
     event = Event(topic=topic, kind=kind, payload=payload)
-    held = _held.get()
-    if held is not None:
-        held.append(event)
-    else:
-        await _deliver(event)
+    await defer(lambda: _deliver(event))
 
 
 async def _deliver(event: Event) -> None:

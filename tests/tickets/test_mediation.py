@@ -5,13 +5,14 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from starlette.testclient import TestClient
 
 from accounts.models import Role
 from accounts.service import Principal
-from merchants import dispatch, observers, orders
+from merchants import dispatch, live, observers, orders
 from merchants.models import Merchant, MerchantStatus, OfferStatus, Order, OrderStatus
 from merchants.records import OrderRecord, get_order, offers_of_orders
 from plugins.service_types import ProviderKind
@@ -437,3 +438,36 @@ async def test_the_organisation_sees_the_case_once_it_took_it_others_never() -> 
         username=unique("lone"), role=Role.MERCHANT, display_name="无主", password=None
     )
     assert not await sees(Principal(lone.id, lone.username, Role.MERCHANT))
+
+
+@pytest.mark.usefixtures("retire")
+async def test_plugins_hear_only_of_referral_orders_that_commit(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    grid = await fresh_grid()
+    await provider(grid, ["dispute_mediation"], kind=ProviderKind.MEDIATION_ORG)
+    ticket = await _dispute(grid)
+    told: list[tuple[str, str]] = []
+    notify = live.notify
+
+    async def spy(hook: str, **kwargs: Any) -> None:
+        told.append((hook, kwargs["order"].number))
+        await notify(hook, **kwargs)
+
+    monkeypatch.setattr(live, "notify", spy)
+    check = mediation._check_dispute
+    raced: list[TicketRecord] = []
+
+    async def racing_check(checked: TicketRecord) -> None:
+        if not raced:  # another agent's referral lands between our checks and our writes
+            raced.append(checked)
+            await _refer(ticket)
+        await check(checked)
+
+    monkeypatch.setattr(mediation, "_check_dispute", racing_check)
+    with pytest.raises(DomainError) as lost:
+        await _refer(ticket)
+    assert lost.value.code is ErrorCode.INVALID_STATE
+    [order] = await Order.filter(number__in=[n for _, n in told]).values_list("number", flat=True)
+    assert {number for _, number in told} == {order}
+    assert ("order_placed", order) in told
