@@ -54,6 +54,7 @@ from accounts.models import Role
 from accounts.service import Principal, require_role
 from grids.areas import AreaRecord, children_of, get_area, get_areas_by_id
 from grids.catalogue import departments_of
+from tickets.figures import ANSWERED, COMPLETED, COMPLETED_ON_TIME, city_day
 from tickets.lifecycle import OPEN, Satisfaction, TicketStatus
 from tickets.live import ALL_TICKETS_TOPIC, department_topic
 from tickets.models import Ticket
@@ -69,13 +70,6 @@ MAX_HOT_SPOT_DAYS = 90
 MAX_HOT_SPOTS = 100
 
 _SATISFIED = (Satisfaction.SATISFIED, Satisfaction.BASICALLY_SATISFIED)
-_ANSWERED = (TicketStatus.RESOLVED, TicketStatus.CLOSED)
-_COMPLETED = Q(
-    status__in=list(_ANSWERED),
-    dispatched_at__isnull=False,
-    resolved_at__isnull=False,
-    resolved_on_site=False,
-)
 #: Not a MERGED follower: its master counts for it.
 _COUNTED = Q(~Q(status=TicketStatus.MERGED), merged_into_id__isnull=True)
 _KEY = "child"
@@ -85,10 +79,6 @@ _DAY = "day"
 _CHILD_SQL: Mapping[str, str] = {
     "sqlite": "substr({column}, {start}, instr(substr({column}, {start}), '/') - 1)",
     "postgres": "split_part(substr({column}, {start}), '/', 1)",
-}
-_DAY_SQL: Mapping[str, str] = {
-    "sqlite": "date({column}, '+{seconds} seconds')",
-    "postgres": "CAST(({column} AT TIME ZONE 'UTC') + INTERVAL '{seconds} seconds' AS DATE)",
 }
 
 
@@ -168,12 +158,6 @@ def _column(name: str) -> str:
     return f'"{Ticket._meta.db_table}"."{name}"'
 
 
-def city_day(column: str) -> RawSQL:
-    """The city's civil day of the time column ``column`` (a date, or ISO text on SQLite)."""
-    offset = CITY_TIMEZONE.utcoffset(None)  # fixed: China keeps no daylight saving time
-    return _dialect_sql(_DAY_SQL, column=_column(column), seconds=int(offset.total_seconds()))
-
-
 def _ratio(part: int, whole: int) -> float | None:
     return part / whole if whole else None
 
@@ -236,10 +220,10 @@ def _aggregates(now: datetime) -> dict[str, Any]:
     counted: Mapping[str, Q] = {
         "open_now": Q(status__in=list(OPEN)),
         "overdue_now": overdue(now),
-        "resolved": Q(status__in=list(_ANSWERED)),
+        "resolved": Q(status__in=list(ANSWERED)),
         "closed": Q(status=TicketStatus.CLOSED),
-        "completed": _COMPLETED,
-        "completed_on_time": Q(_COMPLETED, resolved_at__lte=F("complete_deadline")),
+        "completed": COMPLETED,
+        "completed_on_time": COMPLETED_ON_TIME,
         "satisfied": Q(satisfaction__in=list(_SATISFIED)),
     }
     aggregates: dict[str, Any] = {"n_received": Count("id")}
@@ -412,7 +396,7 @@ async def ticket_trend(
     cohort = Q(_COUNTED, viewer.scope(), categories, area_path__startswith=area.path)
     missed = Q(cohort, Q(resolved_at__isnull=True) | Q(resolved_at__gt=F("complete_deadline")))
     received = await _per_interval(cohort, "received_at", start, end, interval)
-    answered = Q(cohort, status__in=list(_ANSWERED))
+    answered = Q(cohort, status__in=list(ANSWERED))
     resolved = await _per_interval(answered, "resolved_at", start, end, interval)
     late = await _per_interval(missed, "complete_deadline", start, min(end, now), interval)
     return TicketTrend(
@@ -587,7 +571,7 @@ async def live_counters(area_code: str | None, *, actor: Principal | None) -> Li
             "id", _filter=Q(open_now, urgency__in=[Urgency.URGENT, Urgency.CRITICAL])
         ),
         "n_resolved_today": Count(
-            "id", _filter=Q(resolved_at__gte=today, status__in=list(_ANSWERED))
+            "id", _filter=Q(resolved_at__gte=today, status__in=list(ANSWERED))
         ),
         "n_revisited_today": Count("id", _filter=revisited),
         "n_satisfied_today": Count("id", _filter=Q(revisited, satisfaction__in=list(_SATISFIED))),

@@ -54,7 +54,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from tortoise.expressions import F, Q, RawSQL
+from tortoise.expressions import F, Q
 from tortoise.functions import Count, Sum
 
 from accounts.models import Role
@@ -62,12 +62,13 @@ from accounts.service import Principal, require_role
 from grids.catalogue import departments_of, get_channels_by_id, get_departments_by_id
 from tickets.categories import get_categories_by_code, get_categories_by_id
 from tickets.desks import DeskFigures, desk_figures
+from tickets.figures import COMPLETED, COMPLETED_ON_TIME, city_day
 from tickets.knowledge.records import get_articles_by_id
 from tickets.lifecycle import Satisfaction, TicketStatus
 from tickets.models import Ticket
 from tickets.queries import catalogue_filter, overdue
 from wuyou import clock
-from wuyou.clock import CITY_TIMEZONE, as_utc
+from wuyou.clock import as_utc
 from wuyou.errors import DomainError, ErrorCode, Forbidden
 
 UNCATEGORISED = "未分类"
@@ -140,19 +141,13 @@ class HotlineStats:
 
 #: Answered at first contact, and the answer stood (never reopened).
 _AT_ONCE = Q(resolved_at_intake=True, reopen_count=0)
-_COMPLETED = Q(
-    status__in=[TicketStatus.RESOLVED, TicketStatus.CLOSED],
-    dispatched_at__isnull=False,
-    resolved_at__isnull=False,
-    resolved_on_site=False,
-)
 #: Each counted figure and the tickets it counts (None: all of them).
 _COUNTED: Mapping[str, Q | None] = {
     "received": None,
     "resolved_at_intake": _AT_ONCE,
     "dispatched": Q(dispatched_at__isnull=False),
-    "completed": _COMPLETED,
-    "completed_on_time": Q(_COMPLETED, resolved_at__lte=F("complete_deadline")),
+    "completed": COMPLETED,
+    "completed_on_time": COMPLETED_ON_TIME,
     "signed": Q(signed_at__isnull=False),
     "signed_on_time": Q(signed_at__lte=F("sign_deadline")),
     "satisfied": Q(satisfaction=Satisfaction.SATISFIED),
@@ -162,11 +157,6 @@ _COUNTED: Mapping[str, Q | None] = {
 _SUMMED: Mapping[str, str] = {"returns": "return_count", "unsatisfied": "reopen_count"}
 _TALLIES = (*_COUNTED, "overdue_now", *_SUMMED)
 _DAY = "day"
-#: The city's civil day of ``received_at``, per database dialect.
-_DAY_SQL: Mapping[str, str] = {
-    "sqlite": "date({column}, '+{seconds} seconds')",
-    "postgres": "CAST(({column} AT TIME ZONE 'UTC') + INTERVAL '{seconds} seconds' AS DATE)",
-}
 
 Tally = dict[str, int]
 
@@ -196,15 +186,6 @@ def _fold(tallies: Iterable[Mapping[str, int]]) -> Tally:
     return total
 
 
-def _day_expression() -> RawSQL:
-    dialect = Ticket._meta.db.capabilities.dialect
-    if dialect not in _DAY_SQL:
-        raise NotImplementedError(f"Daily figures are not written for {dialect}.")
-    offset = CITY_TIMEZONE.utcoffset(None)  # fixed: China keeps no daylight saving time
-    column = f'"{Ticket._meta.db_table}"."received_at"'
-    return RawSQL(_DAY_SQL[dialect].format(column=column, seconds=int(offset.total_seconds())))
-
-
 async def _tallies(cohort: Q, group: str, now: datetime) -> dict[Any, Tally]:
     """One GROUP BY ``group`` query counting every figure; keyed by the group's value."""
     figures: dict[str, Any] = {
@@ -218,7 +199,7 @@ async def _tallies(cohort: Q, group: str, now: datetime) -> dict[Any, Tally]:
     aggregates = {f"n_{name}": aggregate for name, aggregate in figures.items()}
     query = Ticket.filter(cohort)
     if group == _DAY:
-        query = query.annotate(**{_DAY: _day_expression()})
+        query = query.annotate(**{_DAY: city_day("received_at")})
     rows = await query.annotate(**aggregates).group_by(group).values(group, *aggregates)
     return {row[group]: {name: int(row[f"n_{name}"] or 0) for name in _TALLIES} for row in rows}
 
