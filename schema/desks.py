@@ -25,7 +25,7 @@ from tickets.desks import DeskFigures
 from tickets.models import ConsultationStatus, Desk
 from tickets.specialists import ConsultationRecord, SpecialistRecord
 from wuyou import events
-from wuyou.errors import DomainError
+from wuyou.errors import DomainError, ErrorCode
 
 strawberry.enum(
     ConsultationStatus,
@@ -223,7 +223,11 @@ class SpecialistFilter:
 @strawberry.input(description="Mark a ticket for a desk, move it, or take it off its desk.")
 class SetTicketDeskInput:
     number: str
-    desk: Desk | None = strawberry.field(description="null takes it off its desk.")
+    desk: Desk | None = strawberry.field(
+        default=strawberry.UNSET,
+        description="The desk; null takes the ticket off its desk. Required: leaving it "
+        "out is REQUIRED, not a way to take the ticket off.",
+    )
     note: str = ""
 
 
@@ -323,6 +327,8 @@ class DeskMutations:
     async def set_ticket_desk(self, info: Info, input: SetTicketDeskInput) -> SetTicketDeskPayload:
         actor = await info.context.require(*_AGENTS)
         try:
+            if input.desk is strawberry.UNSET:
+                raise DomainError(ErrorCode.REQUIRED, "请指明专席（null 表示移出专席）。", "desk")
             record = await desks.set_desk(
                 number=input.number, desk=input.desk, note=input.note, actor=actor
             )

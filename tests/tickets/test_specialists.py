@@ -440,6 +440,14 @@ def test_the_three_way_call_through_the_api(client: TestClient) -> None:
         token=agent,
     )["setTicketDesk"]
     assert moved == {"ticket": {"desk": "INTEGRITY"}, "errors": []}
+    unsaid = data(
+        client,
+        """mutation($n: String!) { setTicketDesk(input: {number: $n}) {
+           ticket { desk } errors { field code } } }""",
+        {"n": number},
+        token=agent,
+    )["setTicketDesk"]
+    assert unsaid == {"ticket": None, "errors": [{"field": "desk", "code": "REQUIRED"}]}
     resolved = data(
         client,
         """mutation($input: ResolveAtIntakeInput!) { resolveAtIntake(input: $input) {
