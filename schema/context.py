@@ -14,6 +14,8 @@ from accounts.service import LoginPolicy, Principal, principal_for, require_role
 from accounts.tokens import TokenIssuer
 from merchants.providers import merchant_of
 from schema.dataloaders import Loaders
+from tickets.knowledge.articles import readable_ids
+from tickets.knowledge.records import DEPARTMENT_EDITORS, readable_by
 from tickets.visibility import scope, visible_ids
 from wuyou.errors import Unauthenticated
 
@@ -47,6 +49,7 @@ class Context:
     _merchant_id: int | None = field(default=None, init=False, repr=False)
     _ticket_visible: DataLoader[int, bool] | None = field(default=None, init=False, repr=False)
     _ticket_scope: Q | None = field(default=None, init=False, repr=False)
+    _article_readable: DataLoader[int, bool] | None = field(default=None, init=False, repr=False)
 
     async def principal(self) -> Principal | None:
         """The signed-in principal, None when anonymous; an invalid token raises UNAUTHENTICATED.
@@ -90,6 +93,29 @@ class Context:
 
             self._ticket_visible = DataLoader(load_fn=load)
         return self._ticket_visible
+
+    async def own_department_id(self) -> int | None:
+        """The department the signed-in DEPARTMENT account works for (None for anyone
+        else), looked up once per request however many resolvers ask."""
+        principal = await self.principal()
+        if principal is None or principal.role not in DEPARTMENT_EDITORS:
+            return None
+        department = await self.loaders.department_of_account.load(principal.account_id)
+        return department.id if department else None
+
+    def article_readable(self) -> DataLoader[int, bool]:
+        """Whether the signed-in principal may read each knowledge-base article id,
+        batched per request: a page of tickets' cited articles costs one query."""
+        if self._article_readable is None:
+
+            async def load(ids: list[int]) -> list[bool]:
+                principal = await self.principal()
+                within = readable_by(principal, await self.own_department_id())
+                seen = await readable_ids(principal, ids, within=within)
+                return [i in seen for i in ids]
+
+            self._article_readable = DataLoader(load_fn=load)
+        return self._article_readable
 
     async def own_merchant(self) -> int:
         """The provider the signed-in MERCHANT account works for (FORBIDDEN otherwise)."""

@@ -16,7 +16,7 @@ from accounts.models import Role
 from schema.context import Context
 from schema.errors import BadUserInput, UserError, user_errors
 from schema.grids import Department
-from schema.ids import cursor_row_id, row_id, row_id_of
+from schema.ids import cursor_row_id, row_id, row_id_of, row_ids
 from schema.pagination import Connection, decode_cursor, page_size
 from schema.ticket_mutations import TicketStepPayload
 from schema.tickets import Ticket
@@ -72,7 +72,7 @@ class Specialist(relay.Node):
     ) -> list[Specialist | None]:
         await info.context.require(*_AGENTS, Role.SPECIALIST)
         found = await info.context.loaders.specialist_by_id.load_many(
-            [row_id(i) or 0 for i in node_ids]
+            row_ids(node_ids, "Specialist")
         )
         return [cls.of(r) if r else None for r in found]
 
@@ -454,7 +454,7 @@ class DeskQueries:
                     desk=f.desk, topic=f.topic, department=f.department, active=f.active
                 ),
                 first=page_size(first),
-                after=cursor_row_id(decode_cursor("Specialist", after)),
+                after=cursor_row_id(decode_cursor("Specialist", after), "Specialist"),
             )
         except DomainError as error:
             raise BadUserInput.of(error) from error

@@ -13,12 +13,12 @@ from strawberry import relay
 from schema.context import Context
 from schema.errors import BadUserInput, UserError, user_errors
 from schema.grids import Department
-from schema.ids import cursor_row_id, row_id, row_id_of
+from schema.ids import cursor_row_id, row_id_of, row_ids
 from schema.pagination import Connection, decode_cursor, page_size
 from schema.tickets import TicketCategory
 from tickets.admin import UNCHANGED
 from tickets.knowledge import articles, search, suggest
-from tickets.knowledge.records import EDITORS, ArticleRecord, RevisionRecord
+from tickets.knowledge.records import EDITORS, ArticleRecord, RevisionRecord, may_maintain
 from tickets.knowledge.search import SearchHit
 from tickets.models import ArticleAudience, ArticleStatus
 from wuyou.errors import DomainError
@@ -123,10 +123,10 @@ class Article(relay.Node):
     async def resolve_nodes(  # type: ignore[override]
         cls, *, info: Info, node_ids: Iterable[str], required: bool = False
     ) -> list[Article | None]:
-        ids = [row_id(i) or 0 for i in node_ids]
-        seen = await articles.readable_ids(await info.context.principal(), ids)
+        ids = row_ids(node_ids, "Article")
+        seen = await info.context.article_readable().load_many(ids)
         found = await info.context.loaders.article_by_id.load_many(ids)
-        return [cls.of(r) if r and r.id in seen else None for r in found]
+        return [cls.of(r) if r and ok else None for r, ok in zip(found, seen, strict=True)]
 
     @strawberry.field(description="The department that answers for it.")
     async def department(self, info: Info) -> Department | None:
@@ -147,7 +147,8 @@ class Article(relay.Node):
         "viewers who do not maintain the article."
     )
     async def revisions(self, info: Info) -> list[ArticleRevision] | None:
-        if not await articles.may_read_revisions(await info.context.principal(), self.record):
+        principal = await info.context.principal()
+        if not may_maintain(principal, self.record, await info.context.own_department_id()):
             return None
         records = await info.context.loaders.article_revisions.load(self.record.id)
         return [ArticleRevision.of(r) for r in records]
@@ -262,7 +263,7 @@ class KnowledgeQueries:
                 principal,
                 (filter or ArticleFilter()).domain(),
                 first=page_size(first),
-                after=cursor_row_id(decode_cursor("Article", after)),
+                after=cursor_row_id(decode_cursor("Article", after), "Article"),
             )
         except DomainError as error:
             raise BadUserInput.of(error) from error
@@ -440,7 +441,7 @@ class KnowledgeMutations:
 
 async def cited_article(info: Info, article_id: int | None) -> Article | None:
     """A ticket's cited article, if the viewer may read it (editors read all; anyone else
-    what :func:`tickets.knowledge.articles.readable_ids` lets them)."""
+    what :func:`tickets.knowledge.articles.readable_ids` lets them, batched per request)."""
     if article_id is None:
         return None
     record = await info.context.loaders.article_by_id.load(article_id)
@@ -448,6 +449,6 @@ async def cited_article(info: Info, article_id: int | None) -> Article | None:
         return None
     principal = await info.context.principal()
     editor = principal is not None and principal.role in EDITORS
-    if not editor and article_id not in await articles.readable_ids(principal, [article_id]):
+    if not editor and not await info.context.article_readable().load(article_id):
         return None
     return Article.of(record)

@@ -18,7 +18,7 @@ from plugins.service_types import ProviderKind
 from schema.context import Context
 from schema.errors import UserError, user_errors
 from schema.grids import Area, LatLng
-from schema.ids import cursor_row_id, row_id, row_id_of
+from schema.ids import cursor_row_id, row_id_of, row_ids
 from schema.pagination import Connection, decode_cursor, page_size
 from schema.services import ServiceType, service_type_of
 from wuyou.errors import DomainError
@@ -104,7 +104,7 @@ class Merchant(relay.Node):
     async def resolve_nodes(  # type: ignore[override]
         cls, *, info: Info, node_ids: Iterable[str], required: bool = False
     ) -> list[Merchant | None]:
-        wanted = [row_id(i) or 0 for i in node_ids]
+        wanted = row_ids(node_ids, "Merchant")
         records = await info.context.loaders.merchant_by_id.load_many(wanted)
         return [cls.of(r) if r and await _may_see(info, r) else None for r in records]
 
@@ -274,7 +274,7 @@ class MerchantQueries:
         after: str | None = None,
     ) -> Connection[Merchant]:
         f = filter or MerchantFilter()
-        after_id = cursor_row_id(decode_cursor("Merchant", after))
+        after_id = cursor_row_id(decode_cursor("Merchant", after), "Merchant")
         page = await providers.list_merchants(
             providers.MerchantFilter(
                 kind=f.kind,

@@ -383,7 +383,8 @@ class TicketMutations:
         article_id = None
         if input.article_id is not None:  # any id that names no article is not found
             cited = input.article_id
-            article_id = (row_id(cited.node_id) if cited.type_name == "Article" else None) or 0
+            named = row_id(cited.node_id, "Article") if cited.type_name == "Article" else None
+            article_id = named or 0
         call = workflow.resolve_at_intake(
             number=input.number, reply=input.reply, actor=actor, article_id=article_id
         )

@@ -182,6 +182,24 @@ async def test_drafts_archived_and_out_of_date_articles_are_read_by_maintainers_
     assert live.id in found and not found & hidden
 
 
+async def test_an_answer_at_intake_cites_only_an_article_in_effect_today() -> None:
+    agent = await principal("demo-agent")
+    future = await _published(agent, effective_from=today() + timedelta(days=1))
+    expired = await _published(agent, expires_on=today() - timedelta(days=1))
+    ticket = await new_ticket()
+    for article in (future, expired):
+        with pytest.raises(DomainError) as refused:
+            await workflow.resolve_at_intake(
+                number=ticket.number, reply="已答复。", actor=agent, article_id=article.id
+            )
+        assert (refused.value.field, refused.value.code) == ("articleId", ErrorCode.NOT_FOUND)
+    last_day = await _published(agent, effective_from=today(), expires_on=today())
+    resolved = await workflow.resolve_at_intake(
+        number=ticket.number, reply="已答复。", actor=agent, article_id=last_day.id
+    )
+    assert resolved.cited_article_id == last_day.id
+
+
 async def test_searching_is_open_to_anyone_and_refuses_bad_queries() -> None:
     agent = await principal("demo-agent")
     live = await _published(

@@ -3,12 +3,29 @@ revisions, suggestions for a ticket, citing an article at intake, and byArticle.
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Iterator
 from typing import Any
 
+import pytest
 from starlette.testclient import TestClient
+from strawberry import relay
 
-from tests.graphql import data, error_codes, gql, login
+from api.app import create_app
+from api.settings import Settings
+from grids.demo import DEMO_DEPARTMENT, DEMO_GRID
+from grids.models import Area
+from schema.pagination import encode_cursor
+from tests.api.test_sql_statements import counting_sql
+from tests.conftest import unique
+from tests.graphql import data, error_codes, gql, in_app, login
+from tests.tickets.desk import principal
 from tests.tickets.test_api_journey import complaint, ok, step
+from tickets import workflow
+from tickets.intake import TicketRequest, create_ticket
+from tickets.knowledge import articles
+from tickets.models import ArticleAudience
+from tickets.sla import TicketKind
 
 ARTICLE = (
     "id title status version audience tags department { code }"
@@ -193,3 +210,120 @@ def test_suggestions_are_for_those_who_see_the_ticket(client: TestClient) -> Non
     assert error_codes(body) == ["BAD_USER_INPUT"]
     assert body["errors"][0]["extensions"]["argument"] == "ticketNumber"
     assert error_codes(gql(client, query, {"n": ticket["number"]})) == ["UNAUTHENTICATED"]
+
+
+def test_article_ids_beyond_the_int_column_are_bad_input_or_not_found(
+    client: TestClient,
+) -> None:
+    agent = login(client, "demo-agent")
+    beyond = str(relay.GlobalID("Article", str(2**31)))  # an INT column's largest + 1
+    for query in (
+        "query($id: ID!) { article(id: $id) { id } }",
+        'mutation($id: ID!) { updateArticle(input: {id: $id, version: 1, title: "标题"}) {'
+        " errors { code } } }",
+        "mutation($id: ID!) { publishArticle(input: {id: $id}) { errors { code } } }",
+        "mutation($id: ID!) { archiveArticle(input: {id: $id}) { errors { code } } }",
+    ):
+        assert error_codes(gql(client, query, {"id": beyond}, agent)) == ["BAD_USER_INPUT"]
+    node = "query($id: ID!) { node(id: $id) { id } }"
+    assert data(client, node, {"id": beyond}, agent) == {"node": None}
+    page = gql(
+        client,
+        "query($after: String) { articles(after: $after) { totalCount } }",
+        {"after": encode_cursor("Article", str(2**31))},
+        agent,
+    )
+    assert error_codes(page) == ["BAD_USER_INPUT"]
+    ticket = complaint(client, agent)
+    refused = step(
+        client,
+        "resolveAtIntake",
+        agent,
+        number=ticket["number"],
+        reply="已答复。",
+        articleId=beyond,
+    )
+    assert [(e["field"], e["code"]) for e in refused["errors"]] == [("articleId", "NOT_FOUND")]
+
+
+@pytest.fixture
+def quiet_client(settings: Settings) -> Iterator[TestClient]:
+    """A client whose app runs no sweeps, so only the request's statements are counted."""
+    with TestClient(create_app(dataclasses.replace(settings, sweep_interval_ms=0))) as client:
+        yield client
+
+
+def _statements(
+    client: TestClient, query: str, field: str, sizes: tuple[int, int], token: str, **extra: Any
+) -> tuple[dict[int, int], list[dict[str, Any]]]:
+    """The statements a page of each size costs, and the nodes of the last page."""
+    counts, nodes = {}, []
+    for size in sizes:
+        with counting_sql() as counter:
+            page = data(client, query, {"first": size, **extra}, token)[field]
+        nodes = [e["node"] for e in page["edges"]]
+        assert len(nodes) == size
+        counts[size] = counter.statements
+    return counts, nodes
+
+
+def test_cited_articles_on_a_page_of_tickets_cost_the_same_for_any_page_size(
+    quiet_client: TestClient,
+) -> None:
+    marker = unique("cited")
+
+    async def cite() -> None:
+        agent = await principal("demo-agent")
+        draft = articles.ArticleDraft(
+            title="社保卡补办指南",
+            body="补办社保卡请携带身份证。",
+            audience=ArticleAudience.CITIZEN,
+        )
+        article = await articles.create_article(draft, actor=agent)
+        await articles.publish_article(article.id, actor=agent)
+        grid = await Area.get(code=DEMO_GRID)
+        for i in range(30):
+            request = TicketRequest(
+                channel="HL-12345",
+                kind=TicketKind.CONSULTATION,
+                title=f"社保卡补办 {i}",
+                content=f"{marker} 社保卡丢了怎么补办",
+                citizen_phone="13912345678",
+                lat=grid.centroid_lat,
+                lng=grid.centroid_lng,
+            )
+            ticket = await create_ticket(request, actor=agent)
+            await workflow.resolve_at_intake(
+                number=ticket.number, reply="请携带身份证补办。", actor=agent, article_id=article.id
+            )
+
+    in_app(quiet_client, cite)
+    query = """query($text: String!, $first: Int!) { tickets(filter: {text: $text}, first: $first) {
+      edges { node { citedArticle { title } } } } }"""
+    grid_worker = login(quiet_client, "demo-grid")  # not an editor: their readable ones
+    counts, nodes = _statements(quiet_client, query, "tickets", (5, 30), grid_worker, text=marker)
+    assert all(n["citedArticle"] == {"title": "社保卡补办指南"} for n in nodes)
+    assert abs(counts[30] - counts[5]) <= 2, counts  # an N+1 costs 25 more
+
+
+def test_revisions_on_a_page_of_articles_cost_the_same_for_any_page_size(
+    quiet_client: TestClient,
+) -> None:
+    async def write() -> None:
+        agent = await principal("demo-agent")
+        for i in range(30):
+            draft = articles.ArticleDraft(
+                title=f"城管政策 {i}",
+                body="正文",
+                audience=ArticleAudience.CITIZEN,
+                department=DEMO_DEPARTMENT,
+            )
+            await articles.create_article(draft, actor=agent)
+
+    in_app(quiet_client, write)
+    query = """query($first: Int!) { articles(first: $first) {
+      edges { node { revisions { version } } } } }"""
+    staff = login(quiet_client, "demo-department")  # looks up their department once
+    counts, nodes = _statements(quiet_client, query, "articles", (5, 30), staff)
+    assert all(n["revisions"] == [{"version": 1}] for n in nodes)
+    assert counts[30] == counts[5], counts  # an N+1 costs 75 more

@@ -426,12 +426,17 @@ async def get_readable_article(
     return ArticleRecord(**rows[0]) if rows else None
 
 
-async def readable_ids(principal: Principal | None, ids: Sequence[int]) -> set[int]:
-    """Which of the articles ``ids`` ``principal`` may read (one query)."""
+async def readable_ids(
+    principal: Principal | None, ids: Sequence[int], *, within: Q | None = None
+) -> set[int]:
+    """Which of the articles ``ids`` ``principal`` may read (one query; ``within``: the
+    principal's :func:`~tickets.knowledge.records.readable` filter, if the caller keeps
+    it, saves looking it up again)."""
     wanted = list(set(ids))
     if not wanted:
         return set()
-    rows = await Article.filter(await readable(principal), id__in=wanted).values("id")
+    scope = within if within is not None else await readable(principal)
+    rows = await Article.filter(scope, id__in=wanted).values("id")
     return {row["id"] for row in rows}
 
 

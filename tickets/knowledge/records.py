@@ -99,21 +99,32 @@ async def own_department_id(principal: Principal | None) -> int | None:
     return department.id if department else None
 
 
-async def maintained(principal: Principal | None) -> Q:
-    """The articles ``principal`` maintains (a filter on Article)."""
+def maintained_by(principal: Principal | None, department_id: int | None) -> Q:
+    """The articles ``principal`` (of department ``department_id``, if any) maintains (a
+    filter on Article)."""
     if principal is None:
         return _NOTHING
     if principal.role in EDITORS:
         return Q()
-    department_id = await own_department_id(principal)
     return Q(department_id=department_id) if department_id is not None else _NOTHING
+
+
+def readable_by(principal: Principal | None, department_id: int | None) -> Q:
+    """The articles ``principal`` (of department ``department_id``, if any) may read:
+    those in effect, and those they maintain (a filter on Article)."""
+    if principal is not None and principal.role in EDITORS:
+        return Q()
+    return in_effect(today()) | maintained_by(principal, department_id)
+
+
+async def maintained(principal: Principal | None) -> Q:
+    """The articles ``principal`` maintains (a filter on Article)."""
+    return maintained_by(principal, await own_department_id(principal))
 
 
 async def readable(principal: Principal | None) -> Q:
     """The articles ``principal`` may read: those in effect, and those they maintain."""
-    if principal is not None and principal.role in EDITORS:
-        return Q()
-    return in_effect(today()) | await maintained(principal)
+    return readable_by(principal, await own_department_id(principal))
 
 
 def may_maintain(
@@ -154,5 +165,6 @@ async def revisions_of(article_ids: Iterable[int]) -> dict[int, list[RevisionRec
 
 
 async def is_published(article_id: int) -> bool:
-    """Whether article ``article_id`` exists and is PUBLISHED (what an answer may cite)."""
-    return await Article.exists(id=article_id, status=ArticleStatus.PUBLISHED)
+    """Whether article ``article_id`` exists, is PUBLISHED and in effect today (what an
+    answer may cite)."""
+    return await Article.filter(in_effect(today()), id=article_id).exists()
