@@ -250,8 +250,9 @@ def _allowed(event: dict[str, Any], roles: dict[int, Role]) -> None:
         assert event["note"].startswith("并入工单") and source is not TicketStatus.CLOSED
         return
     transition = TRANSITIONS[event["action"]]
-    if not transition.roles:  # the platform's own step: a linked order moved
-        assert event["actor_id"] is None and source in transition.sources, event
+    if not transition.roles:  # the platform's step: a linked order moved, by its provider
+        assert event["actor_id"] is None or roles[event["actor_id"]] is Role.MERCHANT, event
+        assert source in transition.sources, event
         assert target is (transition.target or source), event
         return
     role = roles[event["actor_id"]] if event["actor_id"] else Role.ADMIN
