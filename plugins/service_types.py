@@ -202,3 +202,10 @@ class ServiceType:
     def outcome(self, code: str) -> Choice | None:
         """The completion outcome with ``code``."""
         return next((o for o in self.outcomes if o.code == code), None)
+
+    def choice_label(self, field: str, code: str) -> str:
+        """The label of choice ``code`` of form field ``field``; ``code`` itself if none."""
+        for spec in self.fields:
+            if spec.code == field:
+                return next((c.label for c in spec.choices if c.code == code), code)
+        return code

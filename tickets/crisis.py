@@ -103,10 +103,7 @@ def _label(order: OrderRecord, field: str) -> str:
     service = service_registry().get(CRISIS_SERVICE)
     if service is None or not isinstance(code, str):
         return "紧急情况"
-    for spec in service.fields:
-        if spec.code == field:
-            return next((c.label for c in spec.choices if c.code == code), code)
-    return code
+    return service.choice_label(field, code)
 
 
 def _content(order: OrderRecord) -> str:

@@ -185,10 +185,7 @@ def _choice_label(field: str, code: str | None) -> str:
     if field == "outcome":
         choice = service.outcome(code)
         return choice.label if choice else code
-    for spec in service.fields:
-        if spec.code == field:
-            return next((c.label for c in spec.choices if c.code == code), code)
-    return code
+    return service.choice_label(field, code)
 
 
 async def _organisation(order: OrderRecord) -> str:

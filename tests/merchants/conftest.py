@@ -6,7 +6,6 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from merchants.models import Merchant, MerchantStatus
 from tests.merchants import market
 
 
@@ -14,8 +13,4 @@ from tests.merchants import market
 async def retire_providers(connected: str) -> AsyncIterator[None]:
     """Suspend the providers a test registered, so no later test finds them."""
     yield
-    if market.registered:
-        await Merchant.filter(id__in=market.registered).update(
-            status=MerchantStatus.SUSPENDED, on_duty=False
-        )
-        market.registered.clear()
+    await market.retire_registered()

@@ -16,6 +16,7 @@ from accounts.models import Role
 from accounts.service import Principal, create_account
 from grids.models import Area, AreaLevel
 from merchants import orders, providers
+from merchants.models import Merchant, MerchantStatus
 from merchants.providers import QualificationDocument, Registration, ServiceOffering
 from merchants.records import OrderRecord
 from plugins.identifiers import CREDIT_CODE_ALPHABET, credit_code_check_character
@@ -28,6 +29,15 @@ _grid_numbers = itertools.count()
 _random = random.Random()
 #: Providers registered by the running test, retired when it ends (see conftest.py).
 registered: list[int] = []
+
+
+async def retire_registered() -> None:
+    """Suspend the providers the running test registered, so no later test finds them."""
+    if registered:
+        await Merchant.filter(id__in=registered).update(
+            status=MerchantStatus.SUSPENDED, on_duty=False
+        )
+        registered.clear()
 
 
 def credit_code() -> str:

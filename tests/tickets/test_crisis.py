@@ -11,7 +11,7 @@ from starlette.testclient import TestClient
 from accounts.service import Principal
 from grids.models import Channel, ChannelKind
 from merchants import dispatch, orders
-from merchants.models import Merchant, MerchantStatus, OfferStatus, OrderStatus
+from merchants.models import Merchant, OfferStatus, OrderStatus
 from merchants.records import OrderRecord, offers_of_orders
 from plugins.service_types import ProviderKind
 from tests.graphql import data, in_app, login
@@ -30,18 +30,10 @@ from tickets.visibility import can_see, visible_tickets
 CRISIS_FORM = {"channel": "PHONE", "topic": "CRISIS", "note": "最近总想不开，觉得活着没意思。"}
 
 
-async def _retire() -> None:
-    if market.registered:
-        await Merchant.filter(id__in=market.registered).update(
-            status=MerchantStatus.SUSPENDED, on_duty=False
-        )
-        market.registered.clear()
-
-
 @pytest.fixture
 async def retire(connected: str) -> AsyncIterator[None]:
     yield
-    await _retire()
+    await market.retire_registered()
 
 
 async def _providers(grid: Grid) -> tuple[Provider, Provider, Provider]:
@@ -194,7 +186,7 @@ def crisis_case(client: TestClient) -> Iterator[tuple[OrderRecord, Provider, Pro
         return order, counsellor, community
 
     yield in_app(client, prepare)
-    in_app(client, _retire)
+    in_app(client, market.retire_registered)
 
 
 def test_the_mediator_follows_the_case_through_the_api(

@@ -13,7 +13,7 @@ from starlette.testclient import TestClient
 from accounts.models import Role
 from accounts.service import Principal
 from merchants import dispatch, live, observers, orders
-from merchants.models import Merchant, MerchantStatus, OfferStatus, Order, OrderStatus
+from merchants.models import Merchant, OfferStatus, Order, OrderStatus
 from merchants.records import OrderRecord, get_order, offers_of_orders
 from plugins.service_types import ProviderKind
 from tests.conftest import unique
@@ -37,19 +37,11 @@ from wuyou.errors import DomainError, ErrorCode, Forbidden
 AGREEMENT = "楼上住户三日内修复卫生间防水，并赔偿吊顶维修费 800 元。"
 
 
-async def _retire() -> None:
-    if market.registered:
-        await Merchant.filter(id__in=market.registered).update(
-            status=MerchantStatus.SUSPENDED, on_duty=False
-        )
-        market.registered.clear()
-
-
 @pytest.fixture
 async def retire(connected: str) -> AsyncIterator[None]:
     """Suspend the providers a test registered, so no later test finds them."""
     yield
-    await _retire()
+    await market.retire_registered()
 
 
 async def _dispute(
@@ -143,7 +135,7 @@ def committee(client: TestClient) -> Iterator[tuple[Grid, Provider, str]]:
         client, lambda: provider(grid, ["dispute_mediation"], kind=ProviderKind.MEDIATION_ORG)
     )
     yield grid, org, login(client, org.staff.username, "password-123")
-    in_app(client, _retire)
+    in_app(client, market.retire_registered)
 
 
 def test_an_agent_refers_a_dispute_and_the_agreement_resolves_the_ticket(
