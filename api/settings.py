@@ -48,6 +48,9 @@ class Settings:
     log_level: str = "INFO"
     log_json: bool = True
     allowed_origins: tuple[str, ...] = field(default_factory=tuple)
+    # Serve the hottest reads through the compiled read path (schema/compiled/); off runs
+    # every operation through Strawberry's executor.
+    compiled_reads: bool = True
 
     @property
     def production(self) -> bool:
@@ -81,6 +84,7 @@ class Settings:
             "detailed_errors": development,
             "log_level": (get("LOG_LEVEL") or "INFO").upper(),
             "log_json": _flag(get("LOG_JSON"), True, "LOG_JSON"),
+            "compiled_reads": _flag(get("COMPILED_READS"), True, "COMPILED_READS"),
             "allowed_origins": tuple(
                 o.strip() for o in (get("ALLOWED_ORIGINS") or "").split(",") if o.strip()
             ),
