@@ -23,6 +23,7 @@ from api.graphql_view import WuyouGraphQL
 from api.middleware import BodySizeLimitMiddleware, RequestIdMiddleware
 from api.settings import Settings
 from schema import Limits, build_schema
+from schema.compiled import CompiledReads
 from schema.context import Services
 from tickets.knowledge import segment
 from wuyou import __version__, events
@@ -54,6 +55,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         services=services,
         graphiql=settings.graphiql,
         allowed_origins=settings.allowed_origins,
+        compiled=CompiledReads(schema) if settings.compiled_reads else None,
     )
 
     @contextlib.asynccontextmanager
@@ -118,4 +120,5 @@ def create_app(settings: Settings | None = None) -> Starlette:
         lifespan=lifespan,
     )
     app.state.settings = settings
+    app.state.graphql = graphql
     return app

@@ -26,6 +26,7 @@ from strawberry.types.unset import UNSET, UnsetType
 
 from api.errors import error_response
 from api.logs import request_id
+from schema.compiled import CompiledReads
 from schema.context import Context, Services
 from schema.dataloaders import Loaders
 from wuyou.errors import AccessError
@@ -71,6 +72,7 @@ class WuyouGraphQL(GraphQL[Context, None]):
         services: Services,
         graphiql: bool,
         allowed_origins: tuple[str, ...] = (),
+        compiled: CompiledReads | None = None,
     ) -> None:
         super().__init__(
             schema,
@@ -79,6 +81,7 @@ class WuyouGraphQL(GraphQL[Context, None]):
             allowed_origins=allowed_origins,
         )
         self.services = services
+        self.compiled = compiled
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -132,8 +135,28 @@ class WuyouGraphQL(GraphQL[Context, None]):
         """Run one operation; GraphQL over HTTP serves queries (GET, POST) and mutations (POST).
 
         Subscriptions are served on the websocket only: over plain HTTP Strawberry would
-        run them as queries and answer null.
+        run them as queries and answer null. A query the compiled read path has a plan for
+        is run by it (see :mod:`schema.compiled`).
         """
+        query = request_data.query
+        if self.compiled is not None and query is not None:
+            plan = self.compiled.plan(query, request_data.operation_name)
+            if plan is not None:
+                data = await self.compiled.execute(plan, context, request_data.variables)
+                if data is not None:
+                    return ExecutionResult(data=data, errors=None)
+        result = await self._execute_standard(request_adapter, context, root_value, request_data)
+        if self.compiled is not None and query is not None and not result.errors:
+            self.compiled.learn(query, request_data.operation_name)
+        return result
+
+    async def _execute_standard(
+        self,
+        request_adapter: Any,
+        context: Context,
+        root_value: None,
+        request_data: GraphQLRequestData,
+    ) -> ExecutionResult:
         method = request_adapter.method
         allowed = (
             {OperationType.QUERY}
