@@ -17,7 +17,7 @@ from rich.table import Table
 from accounts.models import Role
 from accounts.service import find_account, issue_service_token
 from accounts.tokens import IssuedToken, TokenIssuer
-from api import db
+from api import db, logs
 from api.settings import Settings, SettingsError
 from wuyou.errors import DomainError, ErrorCode
 
@@ -177,7 +177,12 @@ def serve(
     tickets: DemoTickets = DEMO_TICKETS,
     database_url: DatabaseUrl = None,
 ) -> None:
-    """Migrate the database, optionally load the demo city, and serve /graphql."""
+    """Migrate the database, optionally load the demo city, and serve /graphql.
+
+    With ``--workers N`` the migrations run once, here, before uvicorn starts N worker
+    processes; each builds its own app from the environment (its own database pool,
+    sweeper and Redis connection), and uvicorn starts a new one if a worker dies.
+    """
     settings = _settings(database_url)
     _migrate(settings)
     if demo:
@@ -189,6 +194,13 @@ def serve(
             "[yellow]Several workers on SQLite serialise their writes; "
             "use PostgreSQL for real load.[/yellow]"
         )
+    if workers > 1 and settings.redis_url is None:
+        console.print(
+            "[yellow]Without WUYOU_REDIS_URL a subscriber hears only of what its own "
+            "worker does; set it to fan live events out across workers.[/yellow]"
+        )
+    # The supervisor of several workers logs as the workers do (a worker died, restarted).
+    logs.configure(settings.log_level, json_lines=settings.log_json)
     ide = " (GraphiQL)" if settings.graphiql else ""
     console.print(f"Serving http://{host}:{port}/graphql{ide}")
     uvicorn.run(

@@ -45,7 +45,7 @@ from plugins import guard
 from plugins.forms import from_json, haversine_km
 from plugins.registry import service_registry
 from plugins.service_types import Candidate, DispatchMode, ServiceType, rank_default
-from wuyou import clock, events
+from wuyou import claims, clock, events
 from wuyou.errors import DomainError, ErrorCode
 
 log = logging.getLogger(__name__)
@@ -391,47 +391,60 @@ class SweepReport:
 
 
 async def expire_offers(limit: int = 200) -> SweepReport:
-    """Expire pending offers past their deadline and send the next rounds.
+    """Expire pending offers past their deadline and send the next rounds, for up to
+    ``limit`` orders.
 
-    Safe to run in every worker at once: each offer expires exactly once (conditional
-    update), and each next round is claimed by one caller.
+    Safe to run in every worker at once: each worker claims the orders it works on
+    (:mod:`wuyou.claims`), each offer expires exactly once (conditional update), and
+    each next round is claimed by one caller.
     """
     now = clock.now()
-    due = await (
-        Offer.filter(status=OfferStatus.PENDING, expires_at__lte=now)
-        .order_by("expires_at", "id")
-        .limit(limit)
-        .values(*OFFER_COLUMNS)
+    due = Offer.filter(status=OfferStatus.PENDING, expires_at__lte=now)
+    swept = await claims.sweep(
+        Order.filter(id__in=Subquery(due.values("order_id"))),
+        ("id",),
+        lambda order: _expire_due(order["id"], now),
+        order=("id",),
+        limit=limit,
     )
-    expired = advanced = 0
-    for row in due:
-        offer = OfferRecord(**row)
-        async with events.after_commit(), in_transaction():
-            await _touch(offer.order_id, now)
-            if not await Offer.filter(id=offer.id, status=OfferStatus.PENDING).update(
-                status=OfferStatus.EXPIRED, responded_at=now
-            ):
-                continue
-            await live.offer_event(offer, OfferEventKind.EXPIRED)
-            open_left = await _still_pending(offer.order_id)
-        expired += 1
-        if not open_left:
-            await advance(offer.order_id, offer.round)
-            advanced += 1
+    expired = sum(n for n, _ in swept)
+    advanced = sum(moved for _, moved in swept)
     return SweepReport(expired=expired, advanced=advanced + await _restart_stalled(now))
+
+
+async def _expire_due(order_id: int, now: datetime) -> tuple[int, bool]:
+    """Inside the order's claim: expire its offers past their deadline and, when none is
+    left open, send the next round. How many expired, and whether the order moved on."""
+    await _touch(order_id, now)
+    rows = await Offer.filter(
+        order_id=order_id, status=OfferStatus.PENDING, expires_at__lte=now
+    ).values(*OFFER_COLUMNS)
+    expired = latest_round = 0
+    for row in rows:
+        if await Offer.filter(id=row["id"], status=OfferStatus.PENDING).update(
+            status=OfferStatus.EXPIRED, responded_at=now
+        ):
+            expired += 1
+            latest_round = max(latest_round, row["round"])
+            await live.offer_event(OfferRecord(**row), OfferEventKind.EXPIRED)
+    if not expired or await _still_pending(order_id):
+        return expired, False
+    await advance(order_id, latest_round)
+    return expired, True
 
 
 async def _restart_stalled(now: datetime, limit: int = 100) -> int:
     """Orders seeking a provider with no offer open (a worker stopped mid-way): go on."""
-    quiet_since = now - STALL_AFTER
     open_offers = Subquery(Offer.filter(status=OfferStatus.PENDING).values("order_id"))
-    rows = await (
-        Order.filter(status__in=SEEKING, updated_at__lt=quiet_since)
-        .exclude(id__in=open_offers)
-        .order_by("updated_at")
-        .limit(limit)
-        .values("id", "dispatch_round")
+    stalled = Order.filter(status__in=SEEKING, updated_at__lt=now - STALL_AFTER).exclude(
+        id__in=open_offers
     )
-    for row in rows:
-        await advance(row["id"], row["dispatch_round"])
-    return len(rows)
+
+    async def restart(order: dict[str, Any]) -> None:
+        await _touch(order["id"], now)
+        await advance(order["id"], order["dispatch_round"])
+
+    restarted = await claims.sweep(
+        stalled, ("id", "dispatch_round"), restart, order=("updated_at", "id"), limit=limit
+    )
+    return len(restarted)

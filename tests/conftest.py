@@ -9,6 +9,7 @@ behind for the next run.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import socket
 import uuid
@@ -52,14 +53,37 @@ async def _admin(url: str, statement: str) -> None:
         await connection.close()
 
 
-async def _prepare(url: str) -> None:
-    await db.migrate(url)
+async def seed(url: str) -> None:
+    """Load the demo city and the hotline's catalogue into the migrated database at ``url``."""
     await db.connect(url)
     try:
         await seed_demo_city()
         await seed_ticket_catalogue()
     finally:
         await db.disconnect()
+
+
+async def _prepare(url: str) -> None:
+    await db.migrate(url)
+    await seed(url)
+
+
+@contextlib.contextmanager
+def postgres_database(base: str, *, seeded: bool = True) -> Iterator[str]:
+    """A database of its own on the PostgreSQL server ``base`` names, migrated and with
+    the demo city loaded (unless not ``seeded``: see :func:`seed`), dropped at the end.
+    Skips the test if the server is unusable."""
+    name = f"wuyou_test_{uuid.uuid4().hex[:12]}"
+    try:
+        asyncio.run(_admin(base, f'CREATE DATABASE "{name}"'))
+    except (OSError, asyncpg.PostgresError) as error:
+        pytest.skip(f"PostgreSQL at {base} is not usable: {error}")
+    url = _server_url(base, name)
+    try:
+        asyncio.run(_prepare(url) if seeded else db.migrate(url))
+        yield url
+    finally:
+        asyncio.run(_admin(base, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
 @pytest.fixture(scope="session", params=BACKENDS)
@@ -73,18 +97,8 @@ def database_url(
         asyncio.run(_prepare(url))
         yield url
         return
-    base = os.environ["WUYOU_TEST_DATABASE_URL"]
-    name = f"wuyou_test_{uuid.uuid4().hex[:12]}"
-    try:
-        asyncio.run(_admin(base, f'CREATE DATABASE "{name}"'))
-    except (OSError, asyncpg.PostgresError) as error:
-        pytest.skip(f"PostgreSQL at {base} is not usable: {error}")
-    url = _server_url(base, name)
-    try:
-        asyncio.run(_prepare(url))
+    with postgres_database(os.environ["WUYOU_TEST_DATABASE_URL"]) as url:
         yield url
-    finally:
-        asyncio.run(_admin(base, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
 @pytest.fixture
