@@ -34,6 +34,7 @@ from api.settings import Settings
 from grids.demo import DEMO_DEPARTMENT, DEMO_GRID
 from grids.models import Area
 from schema.compiled import CompiledReads
+from tests.api.test_sql_statements import counting_sql
 from tests.conftest import unique
 from tests.graphql import data, in_app, login
 from tests.merchants.market import Provider, citizen, fresh_grid, place, provider
@@ -319,3 +320,19 @@ def test_what_a_plan_cannot_express_is_left_to_the_standard_executor(world: Worl
 def test_settings_turn_the_compiled_path_off(settings: Settings) -> None:
     app = create_app(dataclasses.replace(settings, compiled_reads=False))
     assert app.state.graphql.compiled is None
+
+
+def test_a_compiled_page_costs_the_same_statements_whatever_its_size(world: World) -> None:
+    """Exactly, not within a margin: the plan loads each level's relations in one batch,
+    whatever the order the database answers in."""
+    body = {"query": OPERATIONS, "operationName": "AgentTicketPage"}
+    token = world.tokens["demo-agent"]
+    counts = []
+    for first in (2, 8, 2, 8):
+        _post(world, {**body, "variables": {"first": first}}, token)  # learnt, if new
+        served = world.compiled.stats.served
+        with counting_sql() as counter:
+            _post(world, {**body, "variables": {"first": first}}, token)
+        assert world.compiled.stats.served == served + 1
+        counts.append(counter.statements)
+    assert len(set(counts)) == 1, counts
