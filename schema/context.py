@@ -58,6 +58,8 @@ class Context:
         """
         if self._principal is None:
             self._principal = asyncio.ensure_future(self._verify())
+        elif self._principal.done():  # as it is for all but the first resolvers
+            return self._principal.result()
         return await asyncio.shield(self._principal)
 
     async def _verify(self) -> Principal | None:

@@ -41,7 +41,7 @@ async def resolve_all(awaitables: Sequence[Awaitable[Any]]) -> list[Any]:
                     yielded._asyncio_future_blocking = False  # as a task does when it waits
                 waiting[i] = yielded  # None: a bare yield (asyncio.sleep(0))
             futures = {f for f in waiting.values() if f is not None}
-            if len(futures) < len(waiting):
+            if None in waiting.values():
                 await asyncio.sleep(0)
             elif futures:
                 # Those waiting on a lock another one holds go on once it is released:
