@@ -18,16 +18,13 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import platform
 import random
-import statistics
 import tempfile
-import time
 from collections.abc import Awaitable, Callable
-from datetime import date
 from pathlib import Path
 
 import httpx2
+from harness import machine, measure
 from shapely.geometry import Point, shape
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -77,34 +74,6 @@ def raw_app(all_grids: list[dict]) -> Starlette:
     return Starlette(routes=[Route("/raw", raw), Route("/scan", scan)])
 
 
-async def measure(
-    name: str,
-    call: Callable[[float, float], Awaitable[bytes]],
-    points: list[tuple[float, float]],
-    concurrency: int,
-) -> dict:
-    latencies: list[float] = []
-    queue = list(points)
-
-    async def worker() -> None:
-        while queue:
-            lat, lng = queue.pop()
-            started = time.perf_counter()
-            await call(lat, lng)
-            latencies.append(time.perf_counter() - started)
-
-    started = time.perf_counter()
-    await asyncio.gather(*(worker() for _ in range(concurrency)))
-    elapsed = time.perf_counter() - started
-    latencies.sort()
-    return {
-        "name": name,
-        "rps": len(points) / elapsed,
-        "p50_ms": statistics.median(latencies) * 1000,
-        "p99_ms": latencies[int(len(latencies) * 0.99) - 1] * 1000,
-    }
-
-
 async def main(requests: int, concurrency: int) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         url = f"sqlite://{Path(tmp) / 'bench.sqlite3'}"
@@ -141,31 +110,33 @@ async def main(requests: int, concurrency: int) -> None:
 
                     return call
 
+                def at_point(
+                    call: Callable[[float, float], Awaitable[bytes]],
+                ) -> Callable[[int], Awaitable[bytes]]:
+                    return lambda i: call(*points[i])
+
                 # Same answers from every path, checked on a sample.
                 for lat, lng in points[:50]:
                     expected = await route("/baseline/raw")(lat, lng)
                     assert json.loads(await graphql(lat, lng)) == json.loads(expected)
                     assert await route("/baseline/scan")(lat, lng) == expected
-                await measure("warm-up", graphql, points[:200], concurrency)
+                await measure("warm-up", at_point(graphql), 200, concurrency)
                 results = [
-                    await measure("raw", route("/baseline/raw"), points, concurrency),
-                    await measure("graphql", graphql, points, concurrency),
+                    await measure("raw", at_point(route("/baseline/raw")), requests, concurrency),
+                    await measure("graphql", at_point(graphql), requests, concurrency),
                     await measure(
-                        "scan", route("/baseline/scan"), points[: requests // 5], concurrency
+                        "scan", at_point(route("/baseline/scan")), requests // 5, concurrency
                     ),
                 ]
         finally:
             await db.disconnect()
-    base = results[0]["rps"]
-    print(
-        f"area_at benchmark, {date.today()}, {platform.machine()} {platform.processor() or ''}"
-        f" Python {platform.python_version()}, {requests} requests, concurrency {concurrency}"
-    )
+    base = results[0].per_second
+    print(f"area_at benchmark, {machine()}, {requests} requests, concurrency {concurrency}")
     print(f"{'path':<10}{'req/s':>10}{'ratio':>9}{'p50 ms':>9}{'p99 ms':>9}")
     for r in results:
         print(
-            f"{r['name']:<10}{r['rps']:>10.0f}{r['rps'] / base:>9.2f}"
-            f"{r['p50_ms']:>9.2f}{r['p99_ms']:>9.2f}"
+            f"{r.name:<10}{r.per_second:>10.0f}{r.per_second / base:>9.2f}"
+            f"{r.p50_ms:>9.2f}{r.p99_ms:>9.2f}"
         )
 
 

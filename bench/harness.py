@@ -26,6 +26,20 @@ class Timing:
     p95_ms: float
     p99_ms: float
 
+    @classmethod
+    def of(cls, name: str, latencies: Sequence[float], elapsed: float) -> Timing:
+        """The rate and percentiles of calls that took ``latencies`` seconds each and
+        ``elapsed`` seconds in all."""
+        ordered = sorted(latencies)
+        return cls(
+            name=name,
+            calls=len(ordered),
+            per_second=len(ordered) / elapsed,
+            p50_ms=statistics.median(ordered) * 1000,
+            p95_ms=percentile(ordered, 0.95) * 1000,
+            p99_ms=percentile(ordered, 0.99) * 1000,
+        )
+
 
 def percentile(sorted_values: Sequence[float], share: float) -> float:
     """The value ``share`` (0–1) of the way up ``sorted_values`` (nearest rank)."""
@@ -33,11 +47,12 @@ def percentile(sorted_values: Sequence[float], share: float) -> float:
     return sorted_values[index]
 
 
-async def measure(
-    name: str, call: Callable[[int], Awaitable[object]], calls: int, concurrency: int
-) -> Timing:
-    """Make ``calls`` calls of ``call(i)`` from ``concurrency`` concurrent clients."""
-    latencies: list[float] = []
+async def latencies(
+    call: Callable[[int], Awaitable[object]], calls: int, concurrency: int
+) -> tuple[list[float], float]:
+    """Make ``calls`` calls of ``call(i)`` from ``concurrency`` concurrent clients: each
+    call's latency and the time they took in all, in seconds."""
+    found: list[float] = []
     queue = list(range(calls))
 
     async def client() -> None:
@@ -45,20 +60,18 @@ async def measure(
             i = queue.pop()
             started = time.perf_counter()
             await call(i)
-            latencies.append(time.perf_counter() - started)
+            found.append(time.perf_counter() - started)
 
     started = time.perf_counter()
     await asyncio.gather(*(client() for _ in range(concurrency)))
-    elapsed = time.perf_counter() - started
-    latencies.sort()
-    return Timing(
-        name=name,
-        calls=calls,
-        per_second=calls / elapsed,
-        p50_ms=statistics.median(latencies) * 1000,
-        p95_ms=percentile(latencies, 0.95) * 1000,
-        p99_ms=percentile(latencies, 0.99) * 1000,
-    )
+    return found, time.perf_counter() - started
+
+
+async def measure(
+    name: str, call: Callable[[int], Awaitable[object]], calls: int, concurrency: int
+) -> Timing:
+    """Make ``calls`` calls of ``call(i)`` from ``concurrency`` concurrent clients."""
+    return Timing.of(name, *await latencies(call, calls, concurrency))
 
 
 async def time_once(call: Callable[[], Awaitable[object]], repeat: int) -> list[float]:
