@@ -167,6 +167,7 @@ async def create_account(
     if problems:
         raise DomainError.of(problems)
     now = clock.now()
+    password_hash = await hash_password(password) if password is not None else None
     try:
         async with in_transaction():
             account = await Account.create(
@@ -174,7 +175,7 @@ async def create_account(
                 display_name=display_name.strip(),
                 role=role,
                 phone=phone,
-                password_hash=hash_password(password) if password is not None else None,
+                password_hash=password_hash,
                 is_demo=is_demo,
                 created_at=now,
                 updated_at=now,
@@ -204,7 +205,7 @@ async def authenticate(
     now = clock.now()
     account = await find_account(username)
     if account is None or account.password_hash is None:
-        verify_password(None, password)
+        await verify_password(None, password)
         raise DomainError(
             ErrorCode.INVALID_CREDENTIALS, "The username or password is wrong.", "password"
         )
@@ -214,7 +215,7 @@ async def authenticate(
             "Too many wrong passwords: this account is locked for a while.",
             "username",
         )
-    if not verify_password(account.password_hash, password):
+    if not await verify_password(account.password_hash, password):
         await _record_failure(account, now, policy)
         raise DomainError(
             ErrorCode.INVALID_CREDENTIALS, "The username or password is wrong.", "password"
@@ -223,7 +224,7 @@ async def authenticate(
         raise DomainError(ErrorCode.ACCOUNT_DISABLED, "This account is disabled.", "username")
     changes: dict[str, object] = {"failed_logins": 0, "locked_until": None, "last_login_at": now}
     if needs_rehash(account.password_hash):
-        changes["password_hash"] = hash_password(password)
+        changes["password_hash"] = await hash_password(password)
     await Account.filter(id=account.id).update(**changes)
     account.last_login_at = now
     return LoginResult(account=AccountRecord.of(account), token=_issue(issuer, account))
@@ -237,16 +238,17 @@ async def change_password(
     Returns a fresh token for the session that made the change.
     """
     account = await Account.get(id=principal.account_id)
-    if not verify_password(account.password_hash, current_password):
+    if not await verify_password(account.password_hash, current_password):
         raise DomainError(
             ErrorCode.INVALID_CREDENTIALS, "The current password is wrong.", "currentPassword"
         )
     if problems := password_problems(new_password, field="newPassword"):
         raise DomainError.of(problems)
     now = clock.now()
+    password_hash = await hash_password(new_password)
     async with in_transaction():
         await Account.filter(id=account.id).update(
-            password_hash=hash_password(new_password),
+            password_hash=password_hash,
             token_version=F("token_version") + 1,
             updated_at=now,
         )
