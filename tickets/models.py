@@ -189,12 +189,40 @@ class Ticket(Model):
         unique_together = (("created_by", "idempotency_key"),)
         indexes = (
             ("status", "received_at"),
-            ("department_id", "status"),
+            # A department's tickets newest first, whatever their statuses.
+            ("department_id", "received_at", "status"),
             ("citizen_phone", "received_at"),
             ("warning", "status"),
             ("status", "due_at"),
             ("received_at", "id"),
-            ("desk", "status"),
+            ("desk", "received_at", "status"),
+            # Counting an area's tickets without reading them.
+            ("area_path", "status"),
+            ("cited_article_id", "received_at", "status"),
+            # Every column the hotline's figures and the safety index count, by category
+            # and time: they read it category after category, never the rows.
+            (
+                "category_id",
+                "received_at",
+                "status",
+                "area_path",
+                "channel_id",
+                "department_id",
+                "kind",
+                "urgency",
+                "resolved_at_intake",
+                "resolved_on_site",
+                "reopen_count",
+                "return_count",
+                "dispatched_at",
+                "signed_at",
+                "sign_deadline",
+                "resolved_at",
+                "complete_deadline",
+                "satisfaction",
+                "due_at",
+                "likely_duplicate_of_id",
+            ),
         )
 
 

@@ -2,7 +2,9 @@
 
 ``Model.bulk_create`` builds a model instance per row, which costs more than the
 INSERT itself at that scale. :func:`insert_rows` sends dicts straight through the
-model's own INSERT statement, a batch of rows per ``execute_many``.
+model's own INSERT statement, a batch of rows per ``execute_many``; on PostgreSQL
+(asyncpg) a batch goes in with one binary ``COPY`` instead, several times faster than
+the same rows as prepared INSERTs.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
+from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.fields import DatetimeField, Field, JSONField
 from tortoise.fields.data import CharEnumFieldInstance
 from tortoise.models import Model
@@ -44,12 +47,33 @@ async def insert_rows(
     executor = db.executor_class(model=model, db=db)
     fields = model._meta.fields_map
     converters = [(name, _converter(model, fields[name])) for name in executor.regular_columns]
+    columns = [model._meta.fields_db_projection[name] for name in executor.regular_columns]
     for start in range(0, len(rows), batch):
         chunk = rows[start : start + batch]
         values = [[convert(row[name]) for name, convert in converters] for row in chunk]
-        await db.execute_many(executor.insert_query, values)
+        if db.capabilities.dialect == "postgres":
+            await _copy(db, model._meta.db_table, columns, values, executor.insert_query)
+        else:
+            await db.execute_many(executor.insert_query, values)
         if on_batch is not None:
             on_batch(len(chunk))
+
+
+async def _copy(
+    db: BaseDBAsyncClient,
+    table: str,
+    columns: list[str],
+    values: list[list[Any]],
+    insert_query: str,
+) -> None:
+    """``values`` into ``table`` with one binary COPY where the driver has it (asyncpg),
+    else through ``insert_query``."""
+    async with db.acquire_connection() as connection:
+        copy = getattr(connection, "copy_records_to_table", None)
+        if copy is not None:
+            await copy(table, records=values, columns=columns)
+            return
+    await db.execute_many(insert_query, values)
 
 
 def _converter(model: type[Model], field: Field[Any]) -> Callable[[Any], Any]:

@@ -6,7 +6,8 @@ area's subtree (``area_path`` starts with its path), merged followers left out (
 master counts once). A ticket counts towards its category's dimension; tickets without
 a category, or whose category has no dimension, count towards none. Each aggregate is a
 conditional count or sum, so every figure of a group comes from one pass; see
-:class:`grids.safety.formula.Tally` for what each means.
+:class:`grids.safety.formula.Tally` for what each means. Callers run these inside
+:func:`tickets.figures.uncompiled`.
 """
 
 from __future__ import annotations
@@ -21,8 +22,10 @@ from tortoise.functions import Count, Sum
 from grids.models import Channel, ChannelKind
 from grids.safety.formula import Tally
 from grids.safety.settings import SafetySettings
+from tickets.figures import categorised
 from tickets.lifecycle import Satisfaction, TicketStatus
 from tickets.models import SafetyDimension, Ticket
+from tickets.queries import within_path
 
 _DIMENSION = "category__dimension"
 
@@ -78,15 +81,9 @@ def _tally(row: Mapping[str, Any]) -> Tally:
 
 def cohort(path: str, start: datetime, end: datetime) -> Q:
     """The tickets of the area with ``path`` (aware UTC bounds) the index counts; every
-    located ticket for the path ""."""
-    place = Q(area_path__startswith=path) if path else Q(area_path__gt="")
-    return Q(
-        place,
-        ~Q(status=TicketStatus.MERGED),
-        received_at__gte=start,
-        received_at__lt=end,
-        merged_into_id__isnull=True,
-    )
+    located ticket for the path "". A ticket is MERGED exactly while it follows another."""
+    place = within_path(path) if path else Q(area_path__gt="")
+    return Q(place, ~Q(status=TicketStatus.MERGED), received_at__gte=start, received_at__lt=end)
 
 
 async def tallies_by_category(
@@ -96,7 +93,8 @@ async def tallies_by_category(
     decides which open tickets are past their deadline."""
     aggregates = _aggregates(settings, now)
     rows = await (
-        Ticket.filter(cohort(path, start, end), category_id__isnull=False)
+        # On SQLite read from the index, category after category: no row read or sorted.
+        Ticket.filter(cohort(path, start, end), categorised())
         .annotate(**aggregates)
         .group_by("category_id")
         .values("category_id", *aggregates)
