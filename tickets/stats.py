@@ -65,7 +65,7 @@ from accounts.service import Principal, require_role
 from grids.catalogue import departments_of, get_channels_by_id, get_departments_by_id
 from tickets.categories import get_categories_by_code, get_categories_by_id
 from tickets.desks import DeskFigures, desk_figures
-from tickets.figures import COMPLETED, COMPLETED_ON_TIME, categorised, city_day, uncompiled
+from tickets.figures import COMPLETED, COMPLETED_ON_TIME, analytical, categorised, city_day
 from tickets.knowledge.records import get_articles_by_id
 from tickets.lifecycle import Satisfaction, TicketStatus
 from tickets.models import Article, Desk, Ticket
@@ -311,7 +311,7 @@ async def hotline_stats(stats_filter: StatsFilter, *, actor: Principal | None) -
     now = clock.now()
     # Two passes over the cohort, each grouped by two things at once (some thousands of
     # groups), added up here by each: every ticket is counted twice, not four times.
-    async with uncompiled():
+    async with analytical():
         by_category_and_department = await _tallies(cohort, _CATEGORY_AND_DEPARTMENT, now)
         by_day_and_channel = await _tallies(cohort, _DAY_AND_CHANNEL, now)
         # Every desk rather than "any desk": the index on (desk, received_at, status) then

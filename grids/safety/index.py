@@ -33,7 +33,7 @@ from grids.safety.indicators import plugin_indicators
 from grids.safety.inputs import tallies_by_category, tallies_by_place
 from grids.safety.settings import DIMENSION_NAMES, SafetySettings, load_safety_settings
 from tickets.categories import CategoryRecord, get_categories_by_id
-from tickets.figures import uncompiled
+from tickets.figures import analytical
 from tickets.models import SafetyDimension
 from wuyou import clock
 from wuyou.clock import as_utc
@@ -227,7 +227,7 @@ async def safety_index(
     settings, now, days = stored.settings, clock.now(), _days(start, end)
     population = (await _populations([area]))[area.id]
     residents = population_used(population, settings.population_floor)
-    async with uncompiled():
+    async with analytical():
         current = await tallies_by_category(area.path, start, end, settings=settings, now=now)
         previous = await tallies_by_category(
             area.path, previous_start, start, settings=settings, now=now
@@ -331,7 +331,7 @@ async def safety_ranking(
     areas = {area.path: area for area in page.items}
     populations = await _populations(page.items)
     tallies: dict[str, dict[SafetyDimension, Tally]] = defaultdict(dict)
-    async with uncompiled():
+    async with analytical():
         by_place = await tallies_by_place(
             within.path if within else "", start, end, settings=settings, now=now
         )

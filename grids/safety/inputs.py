@@ -7,7 +7,7 @@ master counts once). A ticket counts towards its category's dimension; tickets w
 a category, or whose category has no dimension, count towards none. Each aggregate is a
 conditional count or sum, so every figure of a group comes from one pass; see
 :class:`grids.safety.formula.Tally` for what each means. Callers run these inside
-:func:`tickets.figures.uncompiled`.
+:func:`tickets.figures.analytical`.
 """
 
 from __future__ import annotations
