@@ -10,9 +10,13 @@ from __future__ import annotations
 
 import logging
 import os
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
+import asyncpg
 from tortoise import Tortoise, connections
+from tortoise.backends.base.config_generator import expand_db_url
 from tortoise.backends.base.executor import EXECUTOR_CACHE
 from tortoise.migrations.api import migrate as run_migrations
 
@@ -46,12 +50,45 @@ def tortoise_config(database_url: str) -> dict[str, Any]:
 TORTOISE_ORM = tortoise_config(os.environ.get("WUYOU_DATABASE_URL") or DEFAULT_DATABASE_URL)
 
 
+#: The PostgreSQL advisory lock migrators take (any fixed 64-bit number, ours: "wuyou").
+MIGRATION_LOCK = int.from_bytes(b"wuyou", "big")
+
+
 async def migrate(database_url: str) -> None:
-    """Apply every pending migration to ``database_url``, creating a SQLite file if needed."""
+    """Apply every pending migration to ``database_url``, creating a SQLite file if needed.
+
+    On PostgreSQL one process migrates at a time: servers started together on several
+    hosts (or a deploy's ``wuyou migrate`` beside a starting server) wait for the first,
+    then find nothing left to apply instead of applying the same migration twice."""
+    async with _one_migrator(database_url):
+        try:
+            await run_migrations(config=tortoise_config(database_url))
+        finally:
+            await Tortoise.close_connections()
+
+
+@asynccontextmanager
+async def _one_migrator(database_url: str) -> AsyncIterator[None]:
+    """Hold PostgreSQL's advisory lock :data:`MIGRATION_LOCK` on a connection of its own
+    (released with it, should the process die). SQLite needs none: ``wuyou serve`` migrates
+    once before starting its workers, and one file has no second host."""
+    expanded = expand_db_url(database_url)
+    if expanded["engine"] != "tortoise.backends.asyncpg":
+        yield
+        return
+    credentials = expanded["credentials"]
+    connection = await asyncpg.connect(
+        host=credentials.get("host"),
+        port=credentials.get("port"),
+        user=credentials.get("user"),
+        password=credentials.get("password"),
+        database=credentials.get("database"),
+    )
     try:
-        await run_migrations(config=tortoise_config(database_url))
+        await connection.execute("SELECT pg_advisory_lock($1)", MIGRATION_LOCK)
+        yield
     finally:
-        await Tortoise.close_connections()
+        await connection.close()
 
 
 async def connect(database_url: str, *, all_tasks: bool = True) -> None:

@@ -69,9 +69,10 @@ async def _prepare(url: str) -> None:
 
 
 @contextlib.contextmanager
-def postgres_database(base: str, *, seeded: bool = True) -> Iterator[str]:
+def postgres_database(base: str, *, seeded: bool = True, migrated: bool = True) -> Iterator[str]:
     """A database of its own on the PostgreSQL server ``base`` names, migrated and with
-    the demo city loaded (unless not ``seeded``: see :func:`seed`), dropped at the end.
+    the demo city loaded (unless not ``seeded``: see :func:`seed`; nor migrated, unless
+    ``migrated``), dropped at the end.
     Skips the test if the server is unusable."""
     name = f"wuyou_test_{uuid.uuid4().hex[:12]}"
     try:
@@ -80,7 +81,8 @@ def postgres_database(base: str, *, seeded: bool = True) -> Iterator[str]:
         pytest.skip(f"PostgreSQL at {base} is not usable: {error}")
     url = _server_url(base, name)
     try:
-        asyncio.run(_prepare(url) if seeded else db.migrate(url))
+        if migrated:
+            asyncio.run(_prepare(url) if seeded else db.migrate(url))
         yield url
     finally:
         asyncio.run(_admin(base, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))

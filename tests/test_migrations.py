@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+import asyncio
 import importlib
+import os
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 
+import asyncpg
+import pytest
 from tortoise import Tortoise
 from tortoise.migrations.autodetector import MigrationAutodetector
 
 from api import db
+from tests.conftest import postgres_database
 
 
 def _migration_files() -> set[tuple[str, str]]:
@@ -96,3 +103,34 @@ async def test_a_migrated_database_has_every_index_the_models_declare(tmp_path: 
     finally:
         await Tortoise.close_connections()
     assert _indexes(migrated) == _indexes(generated)
+
+
+def test_servers_migrating_one_postgres_database_at_once_apply_each_migration_once() -> None:
+    """Two ``wuyou migrate`` processes on one empty PostgreSQL database: the second
+    waits for the first's advisory lock, then finds nothing left to apply."""
+    base = os.environ.get("WUYOU_TEST_DATABASE_URL")
+    if not base:
+        pytest.skip("needs PostgreSQL: set WUYOU_TEST_DATABASE_URL")
+    with postgres_database(base, migrated=False) as url:
+        migrators = [
+            subprocess.Popen(
+                [sys.executable, "-m", "api", "migrate", "--database-url", url],
+                stdout=subprocess.PIPE,
+                stderr=subprocess.STDOUT,
+                text=True,
+            )
+            for _ in range(2)
+        ]
+        outputs = [migrator.communicate(timeout=300)[0] for migrator in migrators]
+        assert [migrator.returncode for migrator in migrators] == [0, 0], outputs
+        applied = asyncio.run(_applied(url))
+    assert sorted(applied) == sorted(_migration_files())
+
+
+async def _applied(url: str) -> list[tuple[str, str]]:
+    connection = await asyncpg.connect(url)
+    try:
+        rows = await connection.fetch("SELECT app, name FROM tortoise_migrations")
+    finally:
+        await connection.close()
+    return [(row["app"], row["name"]) for row in rows]
