@@ -68,7 +68,8 @@ def _dig(value: Any, path: tuple[str, ...]) -> Any:
 
 
 def _payload_error_codes(data: dict[str, Any] | None) -> list[str]:
-    """The codes in the ``errors`` list of each mutation payload of ``data``."""
+    """The codes in the ``errors`` list of each payload in ``data`` (a mutation's, or a
+    query's such as ``orderQuote``)."""
     payloads = [p for p in (data or {}).values() if isinstance(p, dict) and "errors" in p]
     return [error["code"] for payload in payloads for error in payload["errors"]]
 
