@@ -55,11 +55,26 @@ def create_plugin_manager(*, load_entry_points: bool = True) -> pluggy.PluginMan
             if allowed is not None and entry_point.name not in allowed:
                 continue
             try:
-                manager.register(entry_point.load(), name=entry_point.name)
+                plugin = entry_point.load()
+                manager.register(plugin, name=entry_point.name)
+                _refuse_unknown_hooks(manager, plugin)
             except Exception:
                 log.exception("plugin %s failed to load; skipped", entry_point.name)
+                if manager.get_plugin(entry_point.name) is not None:
+                    manager.unregister(name=entry_point.name)
     manager.check_pending()
     return manager
+
+
+def _refuse_unknown_hooks(manager: pluggy.PluginManager, plugin: object) -> None:
+    """Raise ``PluginValidationError`` if ``plugin`` implements a hook no spec declares
+    (a misspelt name), as ``check_pending`` would, before it can fail the whole manager."""
+    for caller in manager.get_hookcallers(plugin) or ():
+        if caller.has_spec():
+            continue
+        for impl in caller.get_hookimpls():
+            if impl.plugin is plugin and not impl.optionalhook:
+                raise pluggy.PluginValidationError(plugin, f"unknown hook {caller.name!r}")
 
 
 @cache
