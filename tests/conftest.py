@@ -88,18 +88,26 @@ def postgres_database(base: str, *, seeded: bool = True, migrated: bool = True) 
         asyncio.run(_admin(base, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
-@pytest.fixture(scope="session", params=BACKENDS)
-def database_url(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[str]:
-    """A freshly migrated database with the demo city loaded."""
-    if request.param == "sqlite":
+@contextlib.contextmanager
+def demo_city_database(backend: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A freshly migrated database on ``backend`` ("sqlite" or "postgres", one of
+    :data:`BACKENDS`) with the demo city loaded."""
+    if backend == "sqlite":
         path: Path = tmp_path_factory.mktemp("db") / "wuyou-test.sqlite3"
         url = f"sqlite://{path}"
         asyncio.run(_prepare(url))
         yield url
         return
     with postgres_database(os.environ["WUYOU_TEST_DATABASE_URL"]) as url:
+        yield url
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def database_url(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
+    """A freshly migrated database with the demo city loaded, shared by the session."""
+    with demo_city_database(request.param, tmp_path_factory) as url:
         yield url
 
 

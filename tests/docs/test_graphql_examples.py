@@ -14,10 +14,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import copy
-import os
 import time
 from collections.abc import AsyncIterator, Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -28,7 +26,7 @@ from api import db
 from api.app import create_app
 from api.settings import Settings
 from merchants.demo import seed_demo_merchants
-from tests.conftest import BACKENDS, postgres_database, seed
+from tests.conftest import BACKENDS, demo_city_database
 from tests.docs.guides import Example, graphql_examples
 from tests.graphql import error_codes, gql, login
 from tickets.demo.tickets import seed_demo_tickets
@@ -192,14 +190,7 @@ def guides(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Runner]:
     """The app on a demo database of this module's own."""
-    if request.param == "sqlite":
-        path: Path = tmp_path_factory.mktemp("guides") / "demo.sqlite3"
-        url = f"sqlite://{path}"
-        asyncio.run(db.migrate(url))
-        asyncio.run(seed(url))
-        yield from _serve(url)
-        return
-    with postgres_database(os.environ["WUYOU_TEST_DATABASE_URL"]) as url:
+    with demo_city_database(request.param, tmp_path_factory) as url:
         yield from _serve(url)
 
 
