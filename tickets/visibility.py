@@ -239,3 +239,20 @@ def visible_history(
         for event in events
         if event.action in PUBLIC_STEPS
     ]
+
+
+async def latest_public_replies(ticket_ids: Iterable[int]) -> dict[int, str]:
+    """The latest reply a citizen is shown on each ticket (the note of the last public
+    step that shows its note: a resolution, an answer at intake, a mediation outcome), in
+    one query; tickets without one are absent."""
+    wanted = list(set(ticket_ids))
+    if not wanted:
+        return {}
+    shown = [action for action, with_note in PUBLIC_STEPS.items() if with_note]
+    rows = await (
+        TicketEvent.filter(ticket_id__in=wanted, action__in=shown)
+        .exclude(note="")
+        .order_by("occurred_at", "id")
+        .values("ticket_id", "note")
+    )
+    return {row["ticket_id"]: row["note"] for row in rows}  # the latest wins
