@@ -86,6 +86,15 @@ async def _with_database(settings: Settings, work: Callable[[], Awaitable[T]]) -
         await db.disconnect()
 
 
+def _domain_work(settings: Settings, work: Callable[[], Awaitable[T]]) -> T:
+    """Run ``work`` on the database; a :class:`DomainError` is printed and exits 1."""
+    try:
+        return _run(lambda: _with_database(settings, work))
+    except DomainError as error:
+        console.print(f"[red]{error}[/red]")
+        raise typer.Exit(1) from None
+
+
 class _RichSeedProgress:
     """Shows each seeding stage as a progress bar."""
 
@@ -287,11 +296,7 @@ def token_create(
                 await bind_channel(account.id, channel)
         return issued
 
-    try:
-        issued = _run(lambda: _with_database(settings, work))
-    except DomainError as error:
-        console.print(f"[red]{error}[/red]")
-        raise typer.Exit(1) from None
+    issued = _domain_work(settings, work)
     console.print(f"Token for {username} ({role.value}), valid until {issued.expires_at:%Y-%m-%d}:")
     typer.echo(issued.token)
 
@@ -309,13 +314,7 @@ def open311_key_create(
     from api.open311.clients import create_client_key
 
     settings = _settings(database_url)
-    try:
-        issued = _run(
-            lambda: _with_database(settings, lambda: create_client_key(name=name, account=account))
-        )
-    except DomainError as error:
-        console.print(f"[red]{error}[/red]")
-        raise typer.Exit(1) from None
+    issued = _domain_work(settings, lambda: create_client_key(name=name, account=account))
     console.print(f"API key {issued.record.prefix}… for {name}; it is not shown again:")
     typer.echo(issued.key)
 
@@ -343,11 +342,7 @@ def open311_key_revoke(
     from accounts.client_keys import revoke_client_key
 
     settings = _settings(database_url)
-    try:
-        _run(lambda: _with_database(settings, lambda: revoke_client_key(prefix, actor=None)))
-    except DomainError as error:
-        console.print(f"[red]{error}[/red]")
-        raise typer.Exit(1) from None
+    _domain_work(settings, lambda: revoke_client_key(prefix, actor=None))
     console.print(f"Revoked {prefix}.")
 
 

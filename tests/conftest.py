@@ -86,18 +86,25 @@ def postgres_database(base: str, *, seeded: bool = True) -> Iterator[str]:
         asyncio.run(_admin(base, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
+@contextlib.contextmanager
+def prepared_database(backend: str, folder: Path) -> Iterator[str]:
+    """A freshly migrated database with the demo city loaded, on ``backend`` (a SQLite
+    file in ``folder``, or a database of its own on the test PostgreSQL server)."""
+    if backend == "sqlite":
+        url = f"sqlite://{folder / 'wuyou-test.sqlite3'}"
+        asyncio.run(_prepare(url))
+        yield url
+        return
+    with postgres_database(os.environ["WUYOU_TEST_DATABASE_URL"]) as url:
+        yield url
+
+
 @pytest.fixture(scope="session", params=BACKENDS)
 def database_url(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[str]:
     """A freshly migrated database with the demo city loaded."""
-    if request.param == "sqlite":
-        path: Path = tmp_path_factory.mktemp("db") / "wuyou-test.sqlite3"
-        url = f"sqlite://{path}"
-        asyncio.run(_prepare(url))
-        yield url
-        return
-    with postgres_database(os.environ["WUYOU_TEST_DATABASE_URL"]) as url:
+    with prepared_database(request.param, tmp_path_factory.mktemp("db")) as url:
         yield url
 
 

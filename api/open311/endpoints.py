@@ -124,7 +124,7 @@ async def requests(request: Request, fmt: Format) -> Response:
     """GET Service Requests (the list) or POST Service Request (a new ticket)."""
     if request.method == "POST":
         return await _post(request, fmt)
-    await _client(request)
+    client = await _client(request)
     numbers = _listed(request, "service_request_id")
     if numbers:  # overrides every other argument
         tickets = await get_tickets_by_number(numbers[:MAX_REQUESTS])
@@ -141,17 +141,17 @@ async def requests(request: Request, fmt: Format) -> Response:
             statuses=_statuses(request),
             limit=MAX_REQUESTS,
         )
-    return render(await service_requests(tickets), "service_requests", fmt)
+    return render(await service_requests(tickets, client=client), "service_requests", fmt)
 
 
 async def one_request(request: Request, fmt: Format) -> Response:
     """GET Service Request: one ticket by its number."""
-    await _client(request)
+    client = await _client(request)
     number = request.path_params["service_request_id"]
     ticket = await get_ticket(number)
     if ticket is None:
         raise Open311Error(404, f"service_request_id {number!r} was not found.")
-    return render(await service_requests([ticket]), "service_requests", fmt)
+    return render(await service_requests([ticket], client=client), "service_requests", fmt)
 
 
 async def token(request: Request, fmt: Format) -> Response:

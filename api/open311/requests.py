@@ -18,7 +18,9 @@ The mapping, field by field:
 
 Lists are public, so the description and notes have phone numbers, ID numbers, e-mail
 addresses and the citizen's name masked (:func:`wuyou.privacy.mask_text`), as the
-GraphQL API masks them for those who may not see them.
+GraphQL API masks them for those who may not see them; and of a report of a violation,
+a desk's case, a critical ticket or a political-security matter they show neither what
+it says nor where, except to the client application that submitted it.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
+from accounts.service import Principal
 from api.open311.services import service_notice
 from grids.areas import get_areas_by_id
 from grids.catalogue import get_departments_by_id
@@ -34,7 +37,7 @@ from tickets.catalogue import sla_policy
 from tickets.categories import get_categories_by_id
 from tickets.lifecycle import OPEN, TicketStatus
 from tickets.records import TicketRecord, get_tickets_by_id
-from tickets.visibility import latest_public_replies
+from tickets.visibility import latest_public_replies, withheld_from_public
 from wuyou.clock import CITY_TIMEZONE
 from wuyou.privacy import mask_text
 
@@ -49,9 +52,13 @@ def is_open(ticket: TicketRecord) -> bool:
     return ticket.status in OPEN
 
 
-async def service_requests(tickets: Sequence[TicketRecord]) -> list[dict[str, Any]]:
+async def service_requests(
+    tickets: Sequence[TicketRecord], *, client: Principal | None = None
+) -> list[dict[str, Any]]:
     """The service requests of ``tickets``, in their order, with a fixed number of
-    queries whatever their number."""
+    queries whatever their number. What a public list withholds
+    (:func:`tickets.visibility.withheld_from_public`) is shown only to ``client``, the
+    application that submitted the ticket."""
     categories = await get_categories_by_id(t.category_id for t in tickets if t.category_id)
     departments = await get_departments_by_id(t.department_id for t in tickets if t.department_id)
     grids = await get_areas_by_id(t.grid_id for t in tickets if t.grid_id)
@@ -68,15 +75,22 @@ async def service_requests(tickets: Sequence[TicketRecord]) -> list[dict[str, An
             master = masters[ticket.merged_into_id]
             notes = notes or f"重复诉求，已并入 {master.number} 一并办理。Duplicate request."
         opened = is_open(ticket)
+        shown = ticket.created_by_id == (client.account_id if client else None) or (
+            not withheld_from_public(ticket, category.dimension if category else None)
+        )
         updated = ticket.updated_at if opened else ticket.closed_at or ticket.resolved_at
         result.append(
             {
                 "service_request_id": ticket.number,
                 "status": "open" if opened else "closed",
-                "status_notes": mask_text(notes, name=ticket.citizen_name) if notes else None,
+                "status_notes": mask_text(notes, name=ticket.citizen_name)
+                if notes and shown
+                else None,
                 "service_name": category.name if category else None,
                 "service_code": category.code if category else None,
-                "description": mask_text(ticket.content, name=ticket.citizen_name),
+                "description": mask_text(ticket.content, name=ticket.citizen_name)
+                if shown
+                else None,
                 "agency_responsible": department.name if department else None,
                 "service_notice": service_notice(category, ticket.kind, policy)
                 if category
@@ -84,12 +98,12 @@ async def service_requests(tickets: Sequence[TicketRecord]) -> list[dict[str, An
                 "requested_datetime": w3c(ticket.received_at),
                 "updated_datetime": w3c(updated or ticket.updated_at),
                 "expected_datetime": w3c(ticket.complete_deadline),
-                "address": ticket.address or None,
-                "address_id": grid.code if grid else None,
+                "address": ticket.address or None if shown else None,
+                "address_id": grid.code if grid and shown else None,
                 "zipcode": None,
-                "lat": ticket.lat,
-                "long": ticket.lng,
-                "media_url": ticket.photos[0] if ticket.photos else None,
+                "lat": ticket.lat if shown else None,
+                "long": ticket.lng if shown else None,
+                "media_url": ticket.photos[0] if ticket.photos and shown else None,
             }
         )
     return result

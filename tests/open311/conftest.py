@@ -3,11 +3,8 @@ the Open311 channel, which the shared database's counts must not see."""
 
 from __future__ import annotations
 
-import asyncio
-import os
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -18,7 +15,7 @@ from accounts.service import Principal, find_account
 from api.app import create_app
 from api.open311.clients import create_client_key
 from api.settings import Settings
-from tests.conftest import BACKENDS, _prepare, postgres_database, unique
+from tests.conftest import BACKENDS, prepared_database, unique
 from tests.graphql import in_app
 
 BASE = "/open311/v2"
@@ -32,13 +29,7 @@ def open311_database(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[str]:
     """A migrated database with the demo city and the hotline's catalogue, for this package."""
-    if request.param == "sqlite":
-        path: Path = tmp_path_factory.mktemp("open311") / "open311.sqlite3"
-        url = f"sqlite://{path}"
-        asyncio.run(_prepare(url))
-        yield url
-        return
-    with postgres_database(os.environ["WUYOU_TEST_DATABASE_URL"]) as url:
+    with prepared_database(request.param, tmp_path_factory.mktemp("open311")) as url:
         yield url
 
 

@@ -10,6 +10,8 @@ import pytest
 from starlette.testclient import TestClient
 
 from api.open311 import endpoints
+from api.open311.clients import create_client_key
+from tests.conftest import unique
 from tests.graphql import in_app
 from tests.open311.conftest import BASE, SERVICE, App, post, principal
 from tickets.merging import merge
@@ -143,3 +145,21 @@ def test_filters_window_and_cap(
         assert ElementTree.fromstring(response.content).findtext("error/code") == "400"
     assert client.get(f"{BASE}/requests/WH20990101000001.json").status_code == 404
     assert client.get(f"{BASE}/requests.json", params={"api_key": "wy_bad"}).status_code == 403
+
+
+def test_a_report_is_withheld_from_all_but_its_client(client: TestClient, app_key: App) -> None:
+    number = _create(
+        client, app_key.key, "某厂夜间偷排废水，我是厂里工人。", **{"attribute[kind]": "REPORT"}
+    )
+    other = in_app(client, lambda: create_client_key(name=unique("other-app"))).key
+    for key in (None, other):
+        params = {"api_key": key} if key else {}
+        (public,) = client.get(f"{BASE}/requests/{number}.json", params=params).json()
+        assert public["status"] == "open" and public["service_code"] == SERVICE
+        withheld = ("description", "address_id", "lat", "long", "address", "media_url")
+        assert all(public[field] is None for field in withheld)
+        by_id = {**params, "service_request_id": number}
+        listed = client.get(f"{BASE}/requests.json", params=by_id)
+        assert "偷排" not in listed.text
+    (own,) = client.get(f"{BASE}/requests/{number}.json", params={"api_key": app_key.key}).json()
+    assert "偷排废水" in own["description"] and own["lat"] == 39.67
