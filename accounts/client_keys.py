@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from accounts.models import Account, ClientKey, Role
-from accounts.service import Principal, require_role
+from accounts.service import Principal, find_account, require_role
 from wuyou import clock
 from wuyou.errors import DomainError, ErrorCode
 
@@ -53,10 +53,11 @@ def digest_of(key: str) -> str:
 
 
 async def issue_client_key(
-    *, name: str, account_id: int, actor: Principal | None
+    *, name: str, account_id: int, actor: Principal | None, account_field: str = "account"
 ) -> IssuedClientKey:
     """A new key for the INTEGRATION account ``account_id`` (ADMIN; ``actor=None`` is the
-    operator at the command line). Raises :class:`DomainError` for a bad name or account."""
+    operator at the command line). Raises :class:`DomainError` for a bad name or account
+    (on ``account_field``, the name the caller's input gives the account)."""
     if actor is not None:
         require_role(actor, Role.ADMIN)
     name = name.strip()
@@ -65,7 +66,7 @@ async def issue_client_key(
     account = await Account.get_or_none(id=account_id)
     if account is None or account.role is not Role.INTEGRATION:
         raise DomainError(
-            ErrorCode.WRONG_ROLE, "Client keys belong to INTEGRATION accounts.", "account"
+            ErrorCode.WRONG_ROLE, "Client keys belong to INTEGRATION accounts.", account_field
         )
     key = KEY_PREFIX + secrets.token_urlsafe(32)
     row = await ClientKey.create(
@@ -77,6 +78,21 @@ async def issue_client_key(
         created_at=clock.now(),
     )
     return IssuedClientKey(key, ClientKeyRecord(**{c: getattr(row, c) for c in _COLUMNS}))
+
+
+async def issue_client_key_for(
+    *, name: str, username: str, actor: Principal | None
+) -> IssuedClientKey:
+    """:func:`issue_client_key` for the account ``username`` (NOT_FOUND on ``username``
+    when there is none)."""
+    if actor is not None:
+        require_role(actor, Role.ADMIN)
+    account = await find_account(username)
+    if account is None:
+        raise DomainError(ErrorCode.NOT_FOUND, f"No account {username!r}.", "username")
+    return await issue_client_key(
+        name=name, account_id=account.id, actor=actor, account_field="username"
+    )
 
 
 async def revoke_client_key(prefix: str, *, actor: Principal | None) -> ClientKeyRecord:

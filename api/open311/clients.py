@@ -8,13 +8,12 @@ import secrets
 
 from tortoise.transactions import in_transaction
 
-from accounts.client_keys import IssuedClientKey, issue_client_key
+from accounts.client_keys import IssuedClientKey, issue_client_key, issue_client_key_for
 from accounts.models import Role
-from accounts.service import Principal, create_account, find_account
+from accounts.service import Principal, create_account
 from api.open311.intake import CHANNEL_CODE, CHANNEL_NAME
 from grids.catalogue import bind_channel, ensure_channel
 from grids.models import ChannelKind
-from wuyou.errors import DomainError, ErrorCode
 
 _NOT_SLUG = re.compile(r"[^a-z0-9]+")
 
@@ -26,8 +25,8 @@ async def create_client_key(
 
     Without ``account`` the application gets an INTEGRATION account of its own
     (``open311-<name>-<random>``) bound to the Open311 channel (created if missing); with
-    it, the key is one more for that application's account (to rotate keys). All of it
-    or none is written.
+    it, the key is one more for that INTEGRATION account (to rotate keys), whose tickets
+    come in on the channel it is bound to. All of it or none is written.
     """
     async with in_transaction():
         await ensure_channel(CHANNEL_CODE, CHANNEL_NAME, ChannelKind.ONLINE)
@@ -37,11 +36,6 @@ async def create_client_key(
             record = await create_account(
                 username=username, role=Role.INTEGRATION, display_name=name[:64] or username
             )
-            account_id = record.id
-        else:
-            found = await find_account(account)
-            if found is None:
-                raise DomainError(ErrorCode.NOT_FOUND, f"No account {account!r}.", "account")
-            account_id = found.id
-        await bind_channel(account_id, CHANNEL_CODE)
-        return await issue_client_key(name=name, account_id=account_id, actor=actor)
+            await bind_channel(record.id, CHANNEL_CODE)
+            return await issue_client_key(name=name, account_id=record.id, actor=actor)
+        return await issue_client_key_for(name=name, username=account, actor=actor)

@@ -22,6 +22,7 @@ from api.open311 import intake
 from api.open311.formats import Format, Open311Error, error_response, parse_format, render
 from api.open311.requests import service_requests
 from api.open311.services import definition, service, service_notice
+from grids.catalogue import channel_of_account
 from tickets.catalogue import sla_policy
 from tickets.categories import get_categories_by_code, leaves_with_paths
 from tickets.intake import create_ticket
@@ -172,8 +173,13 @@ async def _post(request: Request, fmt: Format) -> Response:
     client = await _client(request, body)
     if client is None:
         raise Open311Error(403, "api_key was not provided -- can't proceed with create_request.")
+    channel = await channel_of_account(client.account_id)
+    if channel is None:
+        raise Open311Error(403, "This api_key's application has no channel to submit on.")
     pairs = [*request.query_params.multi_items(), *body]
-    asked = await intake.submission(pairs, request.headers.get("idempotency-key"))
+    asked = await intake.submission(
+        pairs, channel=channel.code, idempotency_key=request.headers.get("idempotency-key")
+    )
     try:
         ticket = await create_ticket(asked.request, actor=client)
     except DomainError as error:

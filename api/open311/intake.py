@@ -3,7 +3,8 @@
 The arguments are read as the specification sends them (form-encoded, with
 ``attribute[code]=value`` and ``attribute[code][]=value`` pairs), checked all at once,
 and turned into the :class:`~tickets.intake.TicketRequest` that ``createTicket`` takes
-too, on the Open311 channel. What a ticket has no column for (the attributes past kind
+too, on the client application's channel (``OL-OPEN311`` for those made by
+``wuyou open311 key create``). What a ticket has no column for (the attributes past kind
 and title, the e-mail address) is written into its content, for the agents to read.
 """
 
@@ -25,7 +26,7 @@ from tickets.sla import TicketKind
 from wuyou.clock import CITY_TIMEZONE
 from wuyou.errors import DomainError
 
-#: The channel tickets from Open311 clients come in on.
+#: The channel of the client applications ``wuyou open311 key create`` makes.
 CHANNEL_CODE = "OL-OPEN311"
 CHANNEL_NAME = "Open311 GeoReport v2 接口"
 DESCRIPTION_MAX_LENGTH = 4000
@@ -91,9 +92,12 @@ def split_attributes(pairs: Iterable[tuple[str, str]]) -> tuple[dict[str, str], 
     return plain, attributes
 
 
-async def submission(pairs: Iterable[tuple[str, str]], idempotency_key: str | None) -> Submission:
-    """The ticket request a POST's arguments ask for. Raises :class:`Open311Error`: 404
-    for an unknown service code, 400 listing every other problem."""
+async def submission(
+    pairs: Iterable[tuple[str, str]], *, channel: str, idempotency_key: str | None
+) -> Submission:
+    """The ticket request a POST's arguments ask for, on ``channel`` (the client's). Raises
+    :class:`Open311Error`: 404 for an unknown service code, 400 listing every other
+    problem."""
     args, raw_attributes = split_attributes(pairs)
     code = args.get("service_code", "").strip()
     if not code:
@@ -136,7 +140,7 @@ async def submission(pairs: Iterable[tuple[str, str]], idempotency_key: str | No
         raise Open311Error(400, *problems)
     title = attributes.get("title") or _first_line(description) or leaf.name
     request = TicketRequest(
-        channel=CHANNEL_CODE,
+        channel=channel,
         kind=TicketKind(attributes.get("kind", DEFAULT_KIND)),
         title=title,
         content=_content(description or leaf.name, attributes, email),

@@ -17,7 +17,7 @@ from api.app import create_app
 from api.cli import app
 from api.open311.clients import create_client_key
 from api.settings import Settings
-from tests.graphql import in_app
+from tests.graphql import data, in_app, login
 
 DOC = Path(__file__).parents[2] / "docs" / "open311.md"
 _BLOCK = re.compile(r"```(\w+)\n(.*?)```", re.S)
@@ -45,6 +45,20 @@ def test_the_commands_run(settings: Settings) -> None:
         assert result.exit_code == 0, (command, result.output)
         if argv[1:4] == ["open311", "key", "create"]:
             prefix = result.output.strip().splitlines()[-1][:12]
+
+
+def test_the_graphql_operations_run(settings: Settings) -> None:
+    operations = [text for lang, text in _blocks() if lang == "graphql"]
+    assert len(operations) == 2
+    with TestClient(create_app(settings)) as client:
+        admin = login(client, "demo-admin")
+        prefix = ""
+        for operation in operations:
+            result = data(client, operation.replace("<prefix>", prefix), token=admin)
+            (payload,) = result.values()
+            assert payload["errors"] == [], payload
+            prefix = payload["clientKey"]["prefix"]
+        assert payload["clientKey"]["revokedAt"] is not None
 
 
 def test_the_http_examples_answer_as_documented(settings: Settings) -> None:

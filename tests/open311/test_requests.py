@@ -11,6 +11,7 @@ from starlette.testclient import TestClient
 
 from api.open311 import endpoints
 from api.open311.clients import create_client_key
+from tests.api.test_sql_statements import counting_sql
 from tests.conftest import unique
 from tests.graphql import in_app
 from tests.open311.conftest import BASE, SERVICE, App, post, principal
@@ -163,3 +164,18 @@ def test_a_report_is_withheld_from_all_but_its_client(client: TestClient, app_ke
         assert "偷排" not in listed.text
     (own,) = client.get(f"{BASE}/requests/{number}.json", params={"api_key": app_key.key}).json()
     assert "偷排废水" in own["description"] and own["lat"] == 39.67
+
+
+def test_a_list_costs_the_same_statements_for_one_or_many(client: TestClient, app_key: App) -> None:
+    numbers = [_create(client, app_key.key, f"第 {i} 条油烟诉求。") for i in range(4)]
+    agent = principal(client, "demo-agent")
+    in_app(client, lambda: dispatch(number=numbers[0], department_code="150300-CG", actor=agent))
+    counts = []
+    for wanted in (numbers[:1], numbers):
+        with counting_sql() as counter:
+            listed = client.get(
+                f"{BASE}/requests.json", params={"service_request_id": ",".join(wanted)}
+            ).json()
+        assert len(listed) == len(wanted)
+        counts.append(counter.statements)
+    assert 0 < counts[0] == counts[1], counts
