@@ -114,7 +114,9 @@ async def categorised_tickets(
 
 async def get_ticket_by_key(created_by_id: int, idempotency_key: str) -> TicketRecord | None:
     """The ticket the account ``created_by_id`` submitted with ``idempotency_key``."""
-    rows = await Ticket.filter(
-        created_by_id=created_by_id, idempotency_key=idempotency_key[:64]
-    ).values(*TICKET_COLUMNS)
+    if len(idempotency_key) > 64:  # longer than any key intake accepts
+        return None
+    rows = await Ticket.filter(created_by_id=created_by_id, idempotency_key=idempotency_key).values(
+        *TICKET_COLUMNS
+    )
     return TicketRecord(**rows[0]) if rows else None
