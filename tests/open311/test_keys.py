@@ -9,7 +9,7 @@ from starlette.testclient import TestClient
 from typer.testing import CliRunner
 
 from accounts.client_keys import digest_of, issue_client_key
-from accounts.models import ClientKey, Role
+from accounts.models import Account, ClientKey, Role
 from accounts.service import create_account
 from api.app import create_app
 from api.cli import app
@@ -125,3 +125,14 @@ def test_a_key_whose_account_has_no_channel_cannot_submit(client: TestClient) ->
     key = in_app(client, unbound_key)
     response = post(client, key, description="没有渠道")
     assert response.status_code == 403 and "channel" in response.json()[0]["description"]
+
+
+def test_a_refused_key_leaves_no_account_behind(settings: Settings) -> None:
+    name = "x" * 65  # one character too many for a client application's name
+    result = runner.invoke(
+        app, ["open311", "key", "create", "--name", name, "--database-url", settings.database_url]
+    )
+    assert result.exit_code == 1 and "1–64" in result.output
+    with TestClient(create_app(settings)) as client:
+        prefix = "open311-" + "x" * 40
+        assert not in_app(client, Account.filter(username__startswith=prefix).exists)
