@@ -77,3 +77,29 @@ class AccountEvent(Model):
 
     class Meta:
         table = "account_event"
+
+
+class ClientKey(Model):
+    """An API key of a client application (an Open311 app, a partner's back end).
+
+    The key itself is shown once, when it is created; only its SHA-256 digest is kept
+    (the key is 256 random bits, so a slow hash adds nothing), with its first characters
+    to tell keys apart in listings. The application acts as ``account``, an INTEGRATION
+    service account. Revoking sets ``revoked_at``; nothing is deleted.
+    """
+
+    id = fields.IntField(primary_key=True)
+    name = fields.CharField(max_length=64)
+    prefix = fields.CharField(max_length=16, unique=True)
+    digest = fields.CharField(max_length=64, unique=True)
+    account: fields.ForeignKeyRelation[Account] = fields.ForeignKeyField(
+        "accounts.Account", related_name="client_keys", on_delete=fields.RESTRICT
+    )
+    created_by: fields.ForeignKeyNullableRelation[Account] = fields.ForeignKeyField(
+        "accounts.Account", related_name=False, null=True, on_delete=fields.RESTRICT
+    )
+    created_at = fields.DatetimeField()
+    revoked_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "client_key"

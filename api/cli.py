@@ -33,6 +33,10 @@ app = typer.Typer(
 )
 token_app = typer.Typer(help="Bearer tokens for integrations and scripts.", no_args_is_help=True)
 app.add_typer(token_app, name="token")
+open311_app = typer.Typer(help="Open311 GeoReport v2 client applications.", no_args_is_help=True)
+open311_key_app = typer.Typer(help="API keys of Open311 client applications.", no_args_is_help=True)
+open311_app.add_typer(open311_key_app, name="key")
+app.add_typer(open311_app, name="open311")
 
 console = Console(stderr=True)
 T = TypeVar("T")
@@ -80,6 +84,15 @@ async def _with_database(settings: Settings, work: Callable[[], Awaitable[T]]) -
         return await work()
     finally:
         await db.disconnect()
+
+
+def _domain_work(settings: Settings, work: Callable[[], Awaitable[T]]) -> T:
+    """Run ``work`` on the database; a :class:`DomainError` is printed and exits 1."""
+    try:
+        return _run(lambda: _with_database(settings, work))
+    except DomainError as error:
+        console.print(f"[red]{error}[/red]")
+        raise typer.Exit(1) from None
 
 
 class _RichSeedProgress:
@@ -283,13 +296,54 @@ def token_create(
                 await bind_channel(account.id, channel)
         return issued
 
-    try:
-        issued = _run(lambda: _with_database(settings, work))
-    except DomainError as error:
-        console.print(f"[red]{error}[/red]")
-        raise typer.Exit(1) from None
+    issued = _domain_work(settings, work)
     console.print(f"Token for {username} ({role.value}), valid until {issued.expires_at:%Y-%m-%d}:")
     typer.echo(issued.token)
+
+
+@open311_key_app.command("create")
+def open311_key_create(
+    name: Annotated[str, typer.Option(help="The client application, as listings show it.")],
+    account: Annotated[
+        str | None,
+        typer.Option(help="Add the key to this application's account (to rotate keys)."),
+    ] = None,
+    database_url: DatabaseUrl = None,
+) -> None:
+    """Print a new API key for an Open311 client application (shown this once)."""
+    from api.open311.clients import create_client_key
+
+    settings = _settings(database_url)
+    issued = _domain_work(settings, lambda: create_client_key(name=name, account=account))
+    console.print(f"API key {issued.record.prefix}… for {name}; it is not shown again:")
+    typer.echo(issued.key)
+
+
+@open311_key_app.command("list")
+def open311_key_list(database_url: DatabaseUrl = None) -> None:
+    """List the client applications' keys (never the keys themselves)."""
+    from accounts.client_keys import list_client_keys
+
+    settings = _settings(database_url)
+    keys = _run(lambda: _with_database(settings, list_client_keys))
+    table = Table("prefix", "application", "created", "revoked")
+    for key in keys:
+        revoked = f"{key.revoked_at:%Y-%m-%d %H:%M}" if key.revoked_at else "-"
+        table.add_row(key.prefix, key.name, f"{key.created_at:%Y-%m-%d %H:%M}", revoked)
+    Console(width=200).print(table)
+
+
+@open311_key_app.command("revoke")
+def open311_key_revoke(
+    prefix: Annotated[str, typer.Argument(help="The key's prefix, as `key list` shows it.")],
+    database_url: DatabaseUrl = None,
+) -> None:
+    """Revoke a client application's key: requests bearing it get 403 from now on."""
+    from accounts.client_keys import revoke_client_key
+
+    settings = _settings(database_url)
+    _domain_work(settings, lambda: revoke_client_key(prefix, actor=None))
+    console.print(f"Revoked {prefix}.")
 
 
 @app.command()

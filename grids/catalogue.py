@@ -50,6 +50,8 @@ def _channel(row: Mapping[str, Any]) -> ChannelRecord:
     return ChannelRecord(**{c: row[c] for c in _CHANNEL_COLUMNS})
 
 
+#: Where channels created on demand sort: after every seeded one.
+_AFTER_SEEDED = 10_000
 _LEVEL_RANK = {level: rank for rank, level in enumerate(DepartmentLevel)}
 
 
@@ -158,4 +160,15 @@ async def bind_channel(account_id: int, channel_code: str) -> ChannelRecord:
             ErrorCode.INVALID, f"This account submits on {bound.code} already.", "channel"
         )
     await ChannelAccount.get_or_create(account_id=account_id, defaults={"channel_id": channel.id})
+    return channel
+
+
+async def ensure_channel(code: str, name: str, kind: ChannelKind) -> ChannelRecord:
+    """The channel with ``code``, created active with ``name`` and ``kind`` if missing
+    (a platform channel such as the Open311 interface's, which no seed may have loaded)."""
+    await Channel.get_or_create(
+        code=code, defaults={"name": name, "kind": kind, "sort_order": _AFTER_SEEDED}
+    )
+    channel = await get_channel(code)
+    assert channel is not None
     return channel

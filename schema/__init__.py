@@ -22,6 +22,7 @@ from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
 
 from schema.accounts import AccountMutations, AccountQueries
+from schema.client_keys import ClientKeyMutations, ClientKeyQueries
 from schema.dashboard import DashboardQueries, DashboardSubscriptions
 from schema.desks import DeskMutations, DeskQueries, DeskSubscriptions
 from schema.errors import MaskUnexpectedErrors, log_unexpected
@@ -54,6 +55,7 @@ class Query(
     KnowledgeQueries,
     DashboardQueries,
     DeskQueries,
+    ClientKeyQueries,
 ):
     @strawberry.field(description="Any object by its global id; null when there is none.")
     async def node(self, info: strawberry.Info, id: relay.GlobalID) -> relay.Node | None:
@@ -75,6 +77,7 @@ class Mutation(
     KnowledgeMutations,
     DeskMutations,
     MediationMutations,
+    ClientKeyMutations,
 ):
     pass
 

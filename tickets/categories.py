@@ -92,3 +92,24 @@ async def get_categories_by_code(codes: Iterable[str]) -> dict[str, CategoryReco
 async def get_category(code: str) -> CategoryRecord | None:
     """The category with ``code``, active or not, or None."""
     return (await get_categories_by_code([code])).get(code)
+
+
+async def leaves_with_paths(
+    codes: Iterable[str] | None = None,
+) -> list[tuple[CategoryRecord, tuple[CategoryRecord, ...]]]:
+    """The active leaves in catalogue order (only those of ``codes`` if given), each with
+    its ancestors from the top level down, in one query over the whole (small) tree."""
+    rows = await Category.filter(is_active=True).order_by(*_ORDER).values(*_COLUMNS)
+    by_id = {row["id"]: _record(row) for row in rows}
+    wanted = None if codes is None else set(codes)
+    result = []
+    for node in by_id.values():
+        if node.level != LEAF_LEVEL or (wanted is not None and node.code not in wanted):
+            continue
+        path: list[CategoryRecord] = []
+        parent = by_id.get(node.parent_id) if node.parent_id is not None else None
+        while parent is not None:
+            path.insert(0, parent)
+            parent = by_id.get(parent.parent_id) if parent.parent_id is not None else None
+        result.append((node, tuple(path)))
+    return result

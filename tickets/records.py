@@ -78,3 +78,45 @@ async def get_ticket(number: str) -> TicketRecord | None:
     """The ticket with ``number``."""
     rows = await Ticket.filter(number=number[:20]).values(*TICKET_COLUMNS)
     return TicketRecord(**rows[0]) if rows else None
+
+
+async def get_tickets_by_number(numbers: Iterable[str]) -> list[TicketRecord]:
+    """The tickets with these numbers, newest first; unknown numbers are skipped."""
+    wanted = list({n for n in numbers if len(n) <= 20})
+    if not wanted:
+        return []
+    rows = await (
+        Ticket.filter(number__in=wanted).order_by("-received_at", "-id").values(*TICKET_COLUMNS)
+    )
+    return [TicketRecord(**r) for r in rows]
+
+
+async def categorised_tickets(
+    *,
+    received_from: datetime,
+    received_to: datetime,
+    category_ids: Iterable[int] | None = None,
+    statuses: Iterable[TicketStatus] | None = None,
+    limit: int,
+) -> list[TicketRecord]:
+    """At most ``limit`` tickets with a category received in [from, to], newest first,
+    of these categories and statuses if given (one query, on the (received_at, id) index)."""
+    query = Ticket.filter(
+        received_at__gte=received_from, received_at__lte=received_to, category_id__isnull=False
+    )
+    if category_ids is not None:
+        query = query.filter(category_id__in=list(category_ids))
+    if statuses is not None:
+        query = query.filter(status__in=list(statuses))
+    rows = await query.order_by("-received_at", "-id").limit(limit).values(*TICKET_COLUMNS)
+    return [TicketRecord(**r) for r in rows]
+
+
+async def get_ticket_by_key(created_by_id: int, idempotency_key: str) -> TicketRecord | None:
+    """The ticket the account ``created_by_id`` submitted with ``idempotency_key``."""
+    if len(idempotency_key) > 64:  # longer than any key intake accepts
+        return None
+    rows = await Ticket.filter(created_by_id=created_by_id, idempotency_key=idempotency_key).values(
+        *TICKET_COLUMNS
+    )
+    return TicketRecord(**rows[0]) if rows else None

@@ -44,8 +44,16 @@ from merchants.models import Order
 from merchants.providers import merchant_id_of_account
 from tickets.history import TicketEventRecord
 from tickets.lifecycle import Action, TicketStatus
-from tickets.models import Consultation, Specialist, Ticket, TicketEvent, TicketOrder
+from tickets.models import (
+    Consultation,
+    SafetyDimension,
+    Specialist,
+    Ticket,
+    TicketEvent,
+    TicketOrder,
+)
 from tickets.records import TicketRecord
+from tickets.sla import TicketKind, Urgency
 
 
 class Reach(StrEnum):
@@ -239,3 +247,34 @@ def visible_history(
         for event in events
         if event.action in PUBLIC_STEPS
     ]
+
+
+async def latest_public_replies(ticket_ids: Iterable[int]) -> dict[int, str]:
+    """The latest reply a citizen is shown on each ticket (the note of the last public
+    step that shows its note: a resolution, an answer at intake, a mediation outcome), in
+    one query; tickets without one are absent."""
+    wanted = list(set(ticket_ids))
+    if not wanted:
+        return {}
+    shown = [action for action, with_note in PUBLIC_STEPS.items() if with_note]
+    rows = await (
+        TicketEvent.filter(ticket_id__in=wanted, action__in=shown)
+        .exclude(note="")
+        .order_by("occurred_at", "id")
+        .values("ticket_id", "note")
+    )
+    return {row["ticket_id"]: row["note"] for row in rows}  # the latest wins
+
+
+def withheld_from_public(ticket: TicketRecord, dimension: SafetyDimension | None) -> bool:
+    """Whether a public list (one anybody may read) must withhold what ``ticket`` says and
+    where it is, beyond the masking every public text gets: a report of a violation (its
+    informant is protected), a desk's case, a CRITICAL ticket (a psychological crisis
+    among them), and whatever counts towards political security. ``dimension`` is its
+    category's."""
+    return (
+        ticket.kind is TicketKind.REPORT
+        or ticket.desk is not None
+        or ticket.urgency is Urgency.CRITICAL
+        or dimension is SafetyDimension.POLITICAL_SECURITY
+    )

@@ -1,0 +1,78 @@
+"""Open311 tests run on a database of their own (per backend): they create tickets and
+the Open311 channel, which the shared database's counts must not see."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from starlette.testclient import TestClient
+
+from accounts.client_keys import IssuedClientKey
+from accounts.service import Principal, find_account
+from api.app import create_app
+from api.open311.clients import create_client_key
+from api.settings import Settings
+from tests.conftest import BACKENDS, demo_city_database, unique
+from tests.graphql import in_app
+
+BASE = "/open311/v2"
+#: A point in 新华街道, 海勃湾区: inside the demo city's grids.
+LAT, LONG = 39.67, 106.82
+SERVICE = "ENVIRONMENT.AIR.CATERING_FUMES"
+
+
+@pytest.fixture(scope="package", params=BACKENDS)
+def open311_database(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
+    """A migrated database with the demo city and the hotline's catalogue, for this package."""
+    with demo_city_database(request.param, tmp_path_factory) as url:
+        yield url
+
+
+@pytest.fixture
+def settings(open311_database: str) -> Settings:
+    return Settings.from_env({}, database_url=open311_database, log_json=False, log_level="WARNING")
+
+
+@pytest.fixture
+def client(settings: Settings) -> Iterator[TestClient]:
+    with TestClient(create_app(settings)) as test_client:
+        yield test_client
+
+
+@dataclass(frozen=True)
+class App:
+    """A client application: its key and the account it acts as."""
+
+    key: str
+    issued: IssuedClientKey
+
+
+@pytest.fixture
+def app_key(client: TestClient) -> App:
+    """A fresh client application with one key."""
+    issued = in_app(client, lambda: create_client_key(name=unique("fixmystreet")))
+    return App(issued.key, issued)
+
+
+def principal(client: TestClient, username: str) -> Principal:
+    """The principal of a demo account."""
+
+    async def find() -> Principal:
+        account = await find_account(username)
+        assert account is not None
+        return Principal(account.id, account.username, account.role)
+
+    return in_app(client, find)
+
+
+def post(client: TestClient, key: str | None, fmt: str = "json", **fields: Any) -> Any:
+    """POST a service request as a client sends it (form-encoded)."""
+    body = {"service_code": SERVICE, "lat": LAT, "long": LONG, **fields}
+    if key is not None:
+        body["api_key"] = key
+    return client.post(f"{BASE}/requests.{fmt}", data=body)
