@@ -14,11 +14,12 @@ from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse
-from starlette.routing import Route, WebSocketRoute
+from starlette.routing import Mount, Route, WebSocketRoute
 
 from accounts.service import LoginPolicy
 from accounts.tokens import TokenIssuer
 from api import db, logs, sweeper
+from api.console import ConsoleFiles
 from api.graphql_view import WuyouGraphQL
 from api.middleware import BodySizeLimitMiddleware, RequestIdMiddleware
 from api.settings import Settings
@@ -115,6 +116,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             Route("/graphql", graphql),
             WebSocketRoute("/graphql", graphql),
             Route("/healthz", healthz, methods=["GET"]),
+            Mount("/console", app=ConsoleFiles(), name="console"),
         ],
         middleware=middleware,
         lifespan=lifespan,
