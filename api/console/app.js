@@ -22,6 +22,7 @@ const RESYNC_EVERY_MS = 60_000;
 /** Accept/decline failures after which the offer is gone for good. */
 const OFFER_GONE = new Set(["OFFER_EXPIRED", "OFFER_WITHDRAWN", "ALREADY_TAKEN", "NOT_FOUND", "INVALID_STATE"]);
 
+const TITLE = document.title;
 const $ = (selector, root = document) => root.querySelector(selector);
 const slot = (root, name) => root.querySelector(`[data-slot="${name}"]`);
 
@@ -37,7 +38,7 @@ const view = {
   merchantMeta: $("#merchant-meta"),
   dutyState: $("#duty-state"),
   dutyToggle: $("#duty-toggle"),
-  dutyError: $("#duty-error"),
+  duty: $("#duty"),
   liveState: $("#live-state"),
   offers: $("#offers"),
   offerCount: $("#offer-count"),
@@ -125,6 +126,25 @@ function apiFailure(error, target = view.notice) {
   target.hidden = false;
 }
 
+/** Send a mutation for `box` (a card or panel) while `button` waits: a top-level failure or
+ * the payload's typed errors are shown in the box. Resolves to the payload (null when none
+ * came); its `errors` tell whether it succeeded. */
+async function mutate(box, button, query, input) {
+  clearErrors(box);
+  const data = await busy(button, () => ask(query, { input }, slot(box, "error")));
+  if (!data) return null;
+  const [payload] = Object.values(data);
+  showErrors(box, payload.errors);
+  return payload;
+}
+
+/** Move the keyboard's and screen reader's place to a box's heading (its card went). */
+function focusHeading(box) {
+  const heading = box.querySelector("h2, h3");
+  heading.tabIndex = -1;
+  heading.focus();
+}
+
 async function busy(button, work) {
   button.disabled = true;
   button.setAttribute("aria-busy", "true");
@@ -204,6 +224,7 @@ function signOut(reason = "") {
   }
   sessionStorage.removeItem(SESSION_KEY);
   for (const list of [view.offers, view.orders, view.ended]) list.replaceChildren();
+  document.title = TITLE;
   showNotice(reason);
   announce(reason || "已退出登录。");
   showLogin();
@@ -275,16 +296,9 @@ function showMerchant(merchant) {
 }
 
 async function toggleDuty() {
-  view.dutyError.replaceChildren();
-  const onDuty = !desk.merchant.onDuty;
-  const data = await busy(view.dutyToggle, () =>
-    ask(ops.SET_ON_DUTY, { input: { onDuty } }, view.dutyError));
-  if (!data) return;
-  const { merchant, errors } = data.setOnDuty;
-  if (errors.length) {
-    for (const { code, message, field } of errors) view.dutyError.append(errorLine(code, message, field));
-    return;
-  }
+  const input = { onDuty: !desk.merchant.onDuty };
+  const merchant = (await mutate(view.duty, view.dutyToggle, ops.SET_ON_DUTY, input))?.merchant;
+  if (!merchant) return;
   showMerchant(merchant);
   announce(merchant.onDuty ? "已上岗，开始接单。" : "已下岗，不再接收新订单。");
 }
@@ -446,45 +460,37 @@ function countdownTick() {
   }
 }
 
-function offerGone(id, card) {
-  for (const button of card.querySelectorAll("button")) button.disabled = true;
-  desk.timeouts.push(setTimeout(() => desk && removeOffer(id), 5000));
+/** Answer an offer; resolves to the payload when the answer was taken. An offer that
+ * turned out to be gone (expired, withdrawn, taken) stays a moment with the reason. */
+async function answerOffer(id, button, query, input) {
+  const entry = desk.offers.get(id);
+  if (!entry) return null;
+  const payload = await mutate(entry.card, button, query, { offerId: id, ...input });
+  if (!payload?.errors.length) return payload;
+  if (payload.errors.some((e) => OFFER_GONE.has(e.code))) {
+    for (const control of entry.card.querySelectorAll("button")) control.disabled = true;
+    desk.timeouts.push(setTimeout(() => desk && removeOffer(id), 5000));
+  }
+  return null;
 }
 
 async function acceptOffer(id, button) {
-  const entry = desk.offers.get(id);
-  if (!entry) return;
-  clearErrors(entry.card);
-  const data = await busy(button, () => ask(ops.ACCEPT_OFFER, { input: { offerId: id } }, slot(entry.card, "error")));
-  if (!data) return;
-  const { order, errors } = data.acceptOffer;
-  if (errors.length) {
-    showErrors(entry.card, errors);
-    if (errors.some((e) => OFFER_GONE.has(e.code))) offerGone(id, entry.card);
-    return;
-  }
+  const order = (await answerOffer(id, button, ops.ACCEPT_OFFER, {}))?.order;
+  if (!order) return;
   removeOffer(id);
-  showOrder(order);
+  const card = showOrder(order);
   announce(`已接单：订单 ${order.number}，请尽快联系居民。`);
+  focusHeading(card);
 }
 
 async function declineOffer(id, form) {
-  const entry = desk.offers.get(id);
-  if (!entry) return;
-  clearErrors(entry.card);
+  const number = desk.offers.get(id)?.offer.job.number;
   const reason = form.other.value.trim() || form.querySelector("input[name=reason]:checked")?.value || "";
   const button = form.querySelector("button[type=submit]");
-  const data = await busy(button, () =>
-    ask(ops.DECLINE_OFFER, { input: { offerId: id, reason } }, slot(entry.card, "error")));
-  if (!data) return;
-  const { errors } = data.declineOffer;
-  if (errors.length) {
-    showErrors(entry.card, errors);
-    if (errors.some((e) => OFFER_GONE.has(e.code))) offerGone(id, entry.card);
-    return;
-  }
+  if (!(await answerOffer(id, button, ops.DECLINE_OFFER, { reason }))) return;
   removeOffer(id);
-  announce(`已拒单：订单 ${entry.offer.job.number}。`);
+  announce(`已拒单：订单 ${number}。`);
+  focusHeading(view.offers.parentElement);
 }
 
 // ---------------------------------------------------------------- orders
@@ -546,6 +552,7 @@ function showOrder(order) {
     while (view.ended.children.length > ENDED_SHOWN) dropOrder(view.ended.lastElementChild.dataset.number);
   }
   showCounts();
+  return card;
 }
 
 function orderChanged({ order }) {
@@ -614,15 +621,9 @@ function prepareCompletion(form, order) {
 
 async function startService(number, button) {
   const card = desk.orders.get(number).card;
-  clearErrors(card);
-  const data = await busy(button, () =>
-    ask(ops.START_SERVICE, { input: { orderNumber: number } }, slot(card, "error")));
-  if (!data) return;
-  const { order, errors } = data.startService;
-  if (errors.length) {
-    showErrors(card, errors);
-    return;
-  }
+  const input = { orderNumber: number };
+  const order = (await mutate(card, button, ops.START_SERVICE, input))?.order;
+  if (!order) return;
   showOrder(order);
   announce(`订单 ${number} 开始服务。`);
   slot(card, "complete-form").querySelector("input").focus();
@@ -630,7 +631,6 @@ async function startService(number, button) {
 
 async function completeOrder(number, form) {
   const card = desk.orders.get(number).card;
-  clearErrors(card);
   const input = {
     orderNumber: number,
     finalPrice: form.finalPrice.value.trim() || null,
@@ -638,15 +638,11 @@ async function completeOrder(number, form) {
   };
   if (!slot(form, "outcome-field").hidden) input.outcome = form.outcome.value || null;
   const button = form.querySelector("button[type=submit]");
-  const data = await busy(button, () => ask(ops.COMPLETE_ORDER, { input }, slot(card, "error")));
-  if (!data) return;
-  const { order, errors } = data.completeOrder;
-  if (errors.length) {
-    showErrors(card, errors);
-    return;
-  }
+  const order = (await mutate(card, button, ops.COMPLETE_ORDER, input))?.order;
+  if (!order) return;
   showOrder(order);
   announce(`订单 ${number} 已完成。`);
+  focusHeading(card);
 }
 
 // ---------------------------------------------------------------- shared bits
@@ -666,6 +662,7 @@ function fillFacts(list, facts) {
 function showCounts() {
   const active = view.orders.children.length;
   view.offerCount.textContent = String(desk.offers.size);
+  document.title = desk.offers.size ? `(${desk.offers.size}) ${TITLE}` : TITLE;
   view.offersEmpty.hidden = desk.offers.size > 0;
   view.orderCount.textContent = String(active);
   view.ordersEmpty.hidden = active > 0;

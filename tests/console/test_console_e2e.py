@@ -21,6 +21,7 @@ import subprocess
 import sys
 import time
 from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
@@ -190,29 +191,45 @@ async def sign_in_api(http: httpx2.AsyncClient, username: str, password: str = P
     return token
 
 
-async def place(http: httpx2.AsyncClient, token: str, grid: Grid, plate: str) -> str:
-    """A citizen's car-moving order in ``grid``, placed through the API; its number."""
-    order_input = car_moving_input(grid, plate, "BLOCKING_EXIT")
-    placed = (await gql(http, PLACE, {"i": order_input}, token))["placeOrder"]
-    assert placed["errors"] == []
-    number: str = placed["order"]["number"]
-    return number
+@dataclass(frozen=True)
+class Scene:
+    """A test's own grid, an approved car-moving provider there (off duty), and a citizen
+    signed in through the API."""
+
+    grid: Grid
+    shop: Provider
+    name: str
+    citizen: str
+
+    async def place(self, http: httpx2.AsyncClient, plate: str) -> str:
+        """The citizen's car-moving order in the grid, placed through the API; its number."""
+        order_input = car_moving_input(self.grid, plate, "BLOCKING_EXIT")
+        placed = (await gql(http, PLACE, {"i": order_input}, self.citizen))["placeOrder"]
+        assert placed["errors"] == []
+        number: str = placed["order"]["number"]
+        return number
+
+    async def offer(self, number: str) -> Offer:
+        """The provider's offer of the order ``number``, as stored."""
+        order = await Order.get(number=number)
+        return await Offer.get(order_id=order.id, merchant_id=self.shop.id)
 
 
-async def open_shop(grid: Grid) -> tuple[Provider, str]:
-    """An approved car-moving provider in ``grid``, off duty; its name."""
+@pytest_asyncio.fixture(loop_scope="module")
+async def scene(orm: None, http: httpx2.AsyncClient) -> Scene:
+    grid = await fresh_grid()
     shop = await provider(grid, ["car_moving"], on_duty=False)
     name = (await Merchant.get(id=shop.id)).name
-    return shop, name
+    return Scene(grid, shop, name, await sign_in_api(http, (await citizen()).username))
 
 
-async def sign_in(page: Page, shop: Provider, name: str) -> None:
+async def sign_in(page: Page, scene: Scene) -> None:
     """Sign the provider's staff in on the page and go on duty, with the live link up."""
     await page.goto("/console/")
-    await page.get_by_label("用户名").fill(shop.staff.username)
+    await page.get_by_label("用户名").fill(scene.shop.staff.username)
     await page.get_by_label("密码").fill(PASSWORD)
     await page.get_by_role("button", name="登录").click()
-    await expect(page.get_by_role("heading", name=name)).to_be_visible()
+    await expect(page.get_by_role("heading", name=scene.name)).to_be_visible()
     await expect(page.locator("#duty-state")).to_have_text("休息中")
     await expect(page.locator("#live-state")).to_have_text("实时连接：已连接")
     await page.get_by_role("button", name="上岗接单").click()
@@ -220,13 +237,15 @@ async def sign_in(page: Page, shop: Provider, name: str) -> None:
     await expect(page.get_by_role("button", name="下岗休息")).to_be_visible()
 
 
+async def signed_out(page: Page, notice: str) -> None:
+    """The page is back at the login form, saying ``notice``, with no session kept."""
+    await expect(page.get_by_role("heading", name="员工登录")).to_be_visible()
+    await expect(page.locator("#notice")).to_have_text(notice)
+    assert await page.evaluate("sessionStorage.length") == 0
+
+
 def offer_card(page: Page, number: str) -> Locator:
     return page.locator("#offers > li").filter(has_text=number)
-
-
-async def offer_of(number: str, shop: Provider) -> Offer:
-    order = await Order.get(number=number)
-    return await Offer.get(order_id=order.id, merchant_id=shop.id)
 
 
 def seconds(text: str) -> int:
@@ -235,15 +254,12 @@ def seconds(text: str) -> int:
 
 
 async def test_an_order_placed_by_api_is_offered_live_accepted_by_a_click_and_served(
-    page: Page, http: httpx2.AsyncClient, orm: None
+    page: Page, http: httpx2.AsyncClient, scene: Scene
 ) -> None:
-    grid = await fresh_grid()
-    shop, name = await open_shop(grid)
-    who = await sign_in_api(http, (await citizen()).username)
     await page.clock.install()
-    await sign_in(page, shop, name)
+    await sign_in(page, scene)
 
-    number = await place(http, who, grid, "蒙L20001")
+    number = await scene.place(http, "蒙L20001")
     card = offer_card(page, number)
     await expect(card).to_be_visible()
     await expect(card).to_contain_text("挪车")
@@ -285,24 +301,21 @@ async def test_an_order_placed_by_api_is_offered_live_accepted_by_a_click_and_se
     await expect(page.locator("#orders > li")).to_have_count(0)
 
     served = await Order.filter(number=number).values_list("status", "merchant_id")
-    assert served == [(OrderStatus.COMPLETED, shop.id)]
+    assert served == [(OrderStatus.COMPLETED, scene.shop.id)]
 
     await page.get_by_role("button", name="退出登录").click()
-    await expect(page.get_by_role("heading", name="员工登录")).to_be_visible()
+    await signed_out(page, "")
     await page.reload()
-    await expect(page.get_by_role("heading", name="员工登录")).to_be_visible()
+    await signed_out(page, "")
 
 
 async def test_an_offer_is_declined_with_a_reason_an_expired_one_disappears_and_the_login_ends(
-    page: Page, http: httpx2.AsyncClient, orm: None
+    page: Page, http: httpx2.AsyncClient, scene: Scene
 ) -> None:
-    grid = await fresh_grid()
-    shop, name = await open_shop(grid)
-    who = await sign_in_api(http, (await citizen()).username)
     await page.clock.install()
-    await sign_in(page, shop, name)
-    declined = await place(http, who, grid, "蒙L20002")
-    expiring = await place(http, who, grid, "蒙L20003")
+    await sign_in(page, scene)
+    declined = await scene.place(http, "蒙L20002")
+    expiring = await scene.place(http, "蒙L20003")
     first, second = offer_card(page, declined), offer_card(page, expiring)
     await expect(first).to_be_visible()
     await expect(second).to_be_visible()
@@ -320,17 +333,17 @@ async def test_an_offer_is_declined_with_a_reason_an_expired_one_disappears_and_
     await first.get_by_role("radio", name="距离太远").check()
     await first.get_by_role("button", name="确认拒单").click()
     await expect(first).to_have_count(0)
-    offer = await offer_of(declined, shop)
+    offer = await scene.offer(declined)
     assert (offer.status, offer.decline_reason) == (OfferStatus.DECLINED, "距离太远")
 
     # The offer's time runs out on the server: the sweeper's word removes it from the page,
     # whose own countdown still has most of a minute to go.
-    await Offer.filter(id=(await offer_of(expiring, shop)).id).update(
+    await Offer.filter(id=(await scene.offer(expiring)).id).update(
         expires_at=clock.now() - timedelta(seconds=1)
     )
     await expect(second).to_have_count(0)
     await expect(page.locator("#announcer")).to_contain_text(f"订单 {expiring} 超时未接")
-    assert (await offer_of(expiring, shop)).status is OfferStatus.EXPIRED
+    assert (await scene.offer(expiring)).status is OfferStatus.EXPIRED
     await expect(page.locator("#offers-empty")).to_be_visible()
 
     # The login's time runs out on the page's clock: the page signs out by itself.
@@ -339,16 +352,12 @@ async def test_an_offer_is_declined_with_a_reason_an_expired_one_disappears_and_
         " - Date.now()"
     )
     await page.clock.fast_forward(int(left_ms) + 1000)
-    await expect(page.get_by_role("heading", name="员工登录")).to_be_visible()
-    await expect(page.locator("#notice")).to_have_text("登录已过期，请重新登录。")
+    await signed_out(page, "登录已过期，请重新登录。")
 
 
 async def test_a_lost_message_is_recovered_after_reconnecting_and_a_revoked_login_ends(
-    page: Page, http: httpx2.AsyncClient, orm: None
+    page: Page, http: httpx2.AsyncClient, scene: Scene
 ) -> None:
-    grid = await fresh_grid()
-    shop, name = await open_shop(grid)
-    who = await sign_in_api(http, (await citizen()).username)
     sockets: list[WebSocketRoute] = []
     dropped: list[str] = []
     blackout = False
@@ -367,10 +376,10 @@ async def test_a_lost_message_is_recovered_after_reconnecting_and_a_revoked_logi
         sockets.append(socket)
 
     await page.route_web_socket(re.compile(r"/graphql$"), through)
-    await sign_in(page, shop, name)
+    await sign_in(page, scene)
 
     blackout = True
-    lost = await place(http, who, grid, "蒙L20004")
+    lost = await scene.place(http, "蒙L20004")
     deadline = time.monotonic() + 10
     while not any(lost in message for message in dropped):
         assert time.monotonic() < deadline, "the offer's message never came"
@@ -387,9 +396,7 @@ async def test_a_lost_message_is_recovered_after_reconnecting_and_a_revoked_logi
     # The account is disabled: at the next event its token no longer works, and the page
     # signs out with the reason.
     admin = await sign_in_api(http, "demo-admin", "demo")
-    disabled = await gql(http, DISABLE, {"u": shop.staff.username}, admin)
+    disabled = await gql(http, DISABLE, {"u": scene.shop.staff.username}, admin)
     assert disabled["setAccountActive"] == {"account": {"isActive": False}, "errors": []}
-    await place(http, who, grid, "蒙L20005")
-    await expect(page.get_by_role("heading", name="员工登录")).to_be_visible()
-    await expect(page.locator("#notice")).to_have_text("登录已失效，请重新登录。")
-    assert await page.evaluate("sessionStorage.length") == 0
+    await scene.place(http, "蒙L20005")
+    await signed_out(page, "登录已失效，请重新登录。")
