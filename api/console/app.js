@@ -18,6 +18,8 @@ const SESSION_KEY = "wuyou.console.session";
 const ACTIVE = ["ACCEPTED", "IN_SERVICE"];
 const ENDED = ["COMPLETED", "CANCELLED", "NO_PROVIDER"];
 const ENDED_SHOWN = 10;
+/** How far along an order is: an answer older than what is shown never takes it back. */
+const STAGE = { ACCEPTED: 1, IN_SERVICE: 2, COMPLETED: 3, CANCELLED: 3, NO_PROVIDER: 3 };
 const RESYNC_EVERY_MS = 60_000;
 /** Accept/decline failures after which the offer is gone for good. */
 const OFFER_GONE = new Set(["OFFER_EXPIRED", "OFFER_WITHDRAWN", "ALREADY_TAKEN", "NOT_FOUND", "INVALID_STATE"]);
@@ -239,6 +241,9 @@ function openDesk(session) {
   view.desk.hidden = false;
   view.session.hidden = false;
   view.who.textContent = session.displayName || session.username;
+  view.merchantName.textContent = "…";
+  for (const line of [view.merchantMeta, view.dutyState, view.liveState]) line.textContent = "";
+  view.dutyToggle.disabled = true;
   const left = Date.parse(session.expiresAt) - Date.now();
   desk.timeouts.push(setTimeout(() => signOut("登录已过期，请重新登录。"), Math.min(left, 2 ** 31 - 1)));
   desk.intervals.push(setInterval(() => countdownTick(), 250));
@@ -281,9 +286,11 @@ async function loadDesk() {
   showMerchant(data.myMerchant);
 }
 
-function showMerchant(merchant) {
-  desk.merchant = { ...desk.merchant, ...merchant };
+/** Show the provider, with `changes` (a whole Merchant, or the counters an order carries). */
+function showMerchant(changes) {
+  desk.merchant = { ...desk.merchant, ...changes };
   const m = desk.merchant;
+  if (m.name === undefined) return; // the desk itself is not read yet
   view.merchantName.textContent = m.name;
   const parts = [MERCHANT_STATUS[m.status] ?? m.status, `进行中 ${m.activeOrders}/${m.capacity} 单`];
   if (m.services) parts.push(m.services.map((s) => s.serviceType?.name ?? s.code).join("、"));
@@ -330,8 +337,7 @@ async function resyncOffers() {
   const pending = new Set();
   for (const offer of data.myOffers) {
     pending.add(offer.id);
-    if (!desk.offers.has(offer.id) && !desk.settled.has(offer.id)) announceOffer(offer);
-    showOffer(offer);
+    offerArrived(offer);
   }
   for (const id of known) if (!pending.has(id)) removeOffer(id);
 }
@@ -340,8 +346,7 @@ function offerEvent({ kind, offer }) {
   const number = offer.job.number;
   switch (kind) {
     case "OFFERED":
-      if (!desk.offers.has(offer.id)) announceOffer(offer);
-      showOffer(offer);
+      offerArrived(offer);
       break;
     case "WITHDRAWN":
       if (removeOffer(offer.id)) announce(`订单 ${number} 已撤回（居民取消或已由他人接单）。`);
@@ -358,6 +363,14 @@ function offerEvent({ kind, offer }) {
   }
 }
 
+/** An offer as an event or a re-read tells it: shown (and announced when new) while it is
+ * pending and not answered here. */
+function offerArrived(offer) {
+  if (offer.status !== "PENDING" || desk.settled.has(offer.id)) return;
+  if (!desk.offers.has(offer.id)) announceOffer(offer);
+  showOffer(offer);
+}
+
 function announceOffer(offer) {
   const job = offer.job;
   const what = job.serviceType?.name ?? "服务";
@@ -366,7 +379,6 @@ function announceOffer(offer) {
 }
 
 function showOffer(offer) {
-  if (offer.status !== "PENDING" || desk.settled.has(offer.id)) return;
   let entry = desk.offers.get(offer.id);
   if (!entry) {
     entry = { card: offerCard(offer.id), expired: false };
@@ -375,6 +387,12 @@ function showOffer(offer) {
   }
   entry.offer = offer;
   entry.deadline = performance.now() + offer.secondsLeft * 1000;
+  if (entry.expired && offer.secondsLeft > 0) {
+    // Its time ran out by this page's reckoning, not by the server's.
+    entry.expired = false;
+    entry.card.classList.remove("expired");
+    for (const button of entry.card.querySelectorAll("button")) button.disabled = false;
+  }
   entry.total = Math.max(offer.secondsLeft, (Date.parse(offer.expiresAt) - Date.parse(offer.offeredAt)) / 1000);
   const job = offer.job;
   const card = entry.card;
@@ -518,6 +536,7 @@ function showOrder(order) {
     desk.orders.set(order.number, entry);
   }
   const was = entry.order?.status;
+  if ((STAGE[order.status] ?? 0) < (STAGE[was] ?? 0)) return entry.card;
   entry.order = order;
   const card = entry.card;
   const active = ACTIVE.includes(order.status);
@@ -653,7 +672,7 @@ function fillFacts(list, facts) {
       const dt = document.createElement("dt");
       dt.textContent = term;
       const dd = document.createElement("dd");
-      dd.append(value);
+      dd.append(value ?? "");
       return [dt, dd];
     }),
   );
