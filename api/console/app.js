@@ -397,12 +397,11 @@ function showOffer(offer) {
   const job = offer.job;
   const card = entry.card;
   card.dataset.number = job.number;
-  slot(card, "service").textContent = job.serviceType?.name ?? "服务";
+  slot(card, "service").textContent = `${job.serviceType?.name ?? "服务"} · ${job.grid.name}`;
   slot(card, "urgent").hidden = !job.urgent;
   slot(card, "progress").max = entry.total;
   fillFacts(slot(card, "facts"), [
     ["订单号", job.number],
-    ["网格", job.grid.name],
     ["距离", distance(offer.distanceKm)],
     ["报价", job.quote.note ? `${money(job.quote.amount)}（${job.quote.note}）` : money(job.quote.amount)],
     ["联系人", [job.contactName, job.contactPhone].filter(Boolean).join(" ")],
