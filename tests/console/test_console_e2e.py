@@ -14,6 +14,7 @@ own browser downloads are never used.
 
 from __future__ import annotations
 
+import asyncio
 import os
 import re
 import shutil
@@ -72,6 +73,9 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 PHONE: ViewportSize = {"width": 390, "height": 844}
+#: The page's keepalive (graphql.js): a ping after this long, an answer within the next,
+#: and the first retry after a lost connection within the last.
+PING_EVERY_MS, PONG_TIMEOUT_MS, BACKOFF_MAX_MS = 25_000, 10_000, 1_000
 PASSWORD = "password-123"  # every account tests.merchants.market makes
 LOGIN = """mutation($u: String!, $p: String!) { login(input: {username: $u, password: $p}) {
     token errors { code } } }"""
@@ -355,41 +359,60 @@ async def test_an_offer_is_declined_with_a_reason_an_expired_one_disappears_and_
     await signed_out(page, "登录已过期，请重新登录。")
 
 
-async def test_a_lost_message_is_recovered_after_reconnecting_and_a_revoked_login_ends(
+async def test_a_silent_connection_is_replaced_the_lost_offer_read_back_and_a_revoked_login_ends(
     page: Page, http: httpx2.AsyncClient, scene: Scene
 ) -> None:
     sockets: list[WebSocketRoute] = []
     dropped: list[str] = []
-    blackout = False
+    delivered: list[str] = []
+    silent = False
 
     async def through(socket: WebSocketRoute) -> None:
-        """Pass the page's websocket to the server, dropping its messages in a blackout."""
+        """Pass the page's websocket to the server; the first one goes silent on demand."""
         upstream = socket.connect_to_server()
+        first = not sockets
 
         def to_page(message: str | bytes) -> None:
-            if blackout:
+            if first and silent:
                 dropped.append(str(message))
             else:
+                delivered.append(str(message))
                 socket.send(message)
 
         upstream.on_message(to_page)
         sockets.append(socket)
 
+    async def until(messages: list[str], part: str) -> None:
+        deadline = time.monotonic() + 10
+        while not any(part in message for message in messages):
+            assert time.monotonic() < deadline, f"no message with {part}"
+            await asyncio.sleep(0.02)
+
+    await page.clock.install()
     await page.route_web_socket(re.compile(r"/graphql$"), through)
     await sign_in(page, scene)
 
-    blackout = True
+    # Nothing the server sends reaches the page any more, as on a phone whose network
+    # died without closing anything: the offer is lost on the way.
+    silent = True
     lost = await scene.place(http, "蒙L20004")
-    deadline = time.monotonic() + 10
-    while not any(lost in message for message in dropped):
-        assert time.monotonic() < deadline, "the offer's message never came"
-        await page.wait_for_timeout(20)
+    await until(dropped, lost)
     await expect(offer_card(page, lost)).to_have_count(0)
 
-    # The connection drops; the page reconnects by itself and reads its offers back.
-    blackout = False
-    await sockets[-1].close(code=1001, reason="going away")
+    # The keepalive's ping goes unanswered: the page gives the connection up, opens
+    # another, and reads its offers back.
+    await page.clock.run_for(PING_EVERY_MS)
+    await until(dropped, '"pong"')
+    await expect(offer_card(page, lost)).to_have_count(0)
+    await page.clock.run_for(PONG_TIMEOUT_MS + BACKOFF_MAX_MS)
     await expect(offer_card(page, lost)).to_be_visible()
+    await expect(page.locator("#live-state")).to_have_text("实时连接：已连接")
+    assert len(sockets) == 2
+
+    # A connection that answers its pings is kept.
+    await page.clock.run_for(PING_EVERY_MS + BACKOFF_MAX_MS)
+    await until(delivered, '"pong"')
+    await page.clock.run_for(PONG_TIMEOUT_MS + BACKOFF_MAX_MS)
     await expect(page.locator("#live-state")).to_have_text("实时连接：已连接")
     assert len(sockets) == 2
 
