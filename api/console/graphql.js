@@ -25,6 +25,8 @@ function firstError(errors, requestId) {
   return new ApiError(error.message, code, requestId);
 }
 
+const REQUEST_TIMEOUT_MS = 20_000;
+
 /** Run a query or mutation; resolves to its `data`, rejects with an ApiError. */
 export async function request(query, variables = {}, token = null) {
   const headers = {
@@ -39,8 +41,10 @@ export async function request(query, variables = {}, token = null) {
       headers,
       body: JSON.stringify({ query, variables }),
       credentials: "omit",
+      signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
     });
-  } catch {
+  } catch (error) {
+    if (error.name === "TimeoutError") throw new ApiError("服务器响应超时，请重试。", "NETWORK_ERROR");
     throw new ApiError("无法连接服务器，请检查网络后重试。", "NETWORK_ERROR");
   }
   const requestId = response.headers.get("X-Request-ID") ?? undefined;
