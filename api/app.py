@@ -19,6 +19,7 @@ from starlette.routing import Mount, Route, WebSocketRoute
 from accounts.service import LoginPolicy
 from accounts.tokens import TokenIssuer
 from api import db, logs, open311, sweeper
+from api.console import ConsoleFiles
 from api.graphql_view import WuyouGraphQL
 from api.middleware import BodySizeLimitMiddleware, RequestIdMiddleware
 from api.settings import Settings
@@ -116,6 +117,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             WebSocketRoute("/graphql", graphql),
             Route("/healthz", healthz, methods=["GET"]),
             Mount("/open311", routes=open311.routes()),
+            Mount("/console", app=ConsoleFiles(), name="console"),
         ],
         middleware=middleware,
         lifespan=lifespan,
