@@ -284,7 +284,7 @@ async def _transition(
         fresh = (await get_orders_by_id([order.id]))[order.id]
         if target is OrderStatus.CANCELLED:
             await dispatch.withdraw_pending(order.id, now)
-        if previous in _HOLDING and fresh.merchant_id is not None:
+        if previous in _HOLDING and target not in _HOLDING and fresh.merchant_id is not None:
             await Merchant.filter(id=fresh.merchant_id, active_orders__gt=0).update(
                 active_orders=F("active_orders") - 1, updated_at=now
             )

@@ -56,6 +56,8 @@ async def test_a_citizen_cancels_before_service_and_the_provider_is_freed() -> N
 
     serving = await _accept(await place(grid, "appliance_repair", who), shop)
     await orders.start_service(number=serving.number, actor=shop.staff)
+    # An order in service still holds its place in the provider's capacity.
+    assert (await Merchant.get(id=shop.id)).active_orders == 1
     assert await _refused(orders.cancel_order(number=serving.number, reason="", actor=who)) == [
         ("orderNumber", ErrorCode.INVALID_STATE)
     ]
