@@ -107,12 +107,13 @@ class Settings:
             ("MAX_QUERY_TOKENS", "max_query_tokens"),
             ("MAX_ALIASES", "max_aliases"),
             ("MAX_BODY_BYTES", "max_body_bytes"),
-            ("SWEEP_INTERVAL_MS", "sweep_interval_ms"),
             ("PERSISTED_QUERIES_MAX", "persisted_queries_max"),
             ("PERSISTED_QUERIES_TTL_SECONDS", "persisted_queries_ttl_seconds"),
         ):
             if (raw := get(name)) is not None:
                 values[attr] = _positive_int(raw, name)
+        if (raw := get("SWEEP_INTERVAL_MS")) is not None:  # 0 turns the sweeper off
+            values["sweep_interval_ms"] = _positive_int(raw, "SWEEP_INTERVAL_MS", minimum=0)
         values.update(overrides)
         settings = cls(**values)
         settings.validate()
@@ -157,11 +158,11 @@ def _flag(raw: str | None, default: bool, name: str) -> bool:
     raise SettingsError(f"WUYOU_{name} must be true or false, not {raw!r}")
 
 
-def _positive_int(raw: str, name: str) -> int:
+def _positive_int(raw: str, name: str, minimum: int = 1) -> int:
     try:
         value = int(raw)
     except ValueError:
         raise SettingsError(f"WUYOU_{name} must be an integer, not {raw!r}") from None
-    if value <= 0:
-        raise SettingsError(f"WUYOU_{name} must be positive")
+    if value < minimum:
+        raise SettingsError(f"WUYOU_{name} must be at least {minimum}")
     return value

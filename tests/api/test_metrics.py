@@ -32,8 +32,9 @@ Samples = dict[tuple[str, frozenset[tuple[str, str]]], float]
 
 @pytest.fixture
 def metered(settings: Settings) -> Iterator[TestClient]:
-    """The app with /metrics behind a bearer token."""
-    with TestClient(create_app(settings.with_(metrics_token=TOKEN))) as client:
+    """The app with /metrics behind a bearer token, sweeping only when a test says."""
+    metered_settings = settings.with_(metrics_token=TOKEN, sweep_interval_ms=0)
+    with TestClient(create_app(metered_settings)) as client:
         yield client
         in_app(client, retire_registered)
 
@@ -167,6 +168,7 @@ def test_plugin_errors_and_the_database_pool(metered: TestClient) -> None:
     async def call_plugin() -> None:
         assert await guard.call("metrics-probe", "order_placed", broken, default="") == ""
 
+    assert metered.get("/healthz").status_code == 200  # the pool has connected
     before = scrape(metered)
     in_app(metered, call_plugin)
     after = scrape(metered)
