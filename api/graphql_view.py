@@ -20,6 +20,7 @@ GraphQL over HTTP (the graphql-over-http draft):
 from __future__ import annotations
 
 import dataclasses
+import functools
 import json
 import logging
 import time
@@ -84,6 +85,7 @@ def media_type(header: str | None) -> tuple[str, dict[str, str]]:
     return kind.strip().lower(), params
 
 
+@functools.lru_cache(maxsize=64)  # clients send the same few Accept headers again and again
 def negotiate(accept: str | None) -> str | None:
     """The response's media type for an ``Accept`` header; None when it accepts neither.
 
@@ -293,13 +295,12 @@ class WuyouGraphQL(GraphQL[Context, None]):
     def _response(
         self, body: object, media: str, status: int, headers: Mapping[str, str] | None = None
     ) -> Response:
-        response = Response(
+        return Response(
             self.encode_json(body),
             status_code=status,
             headers={**(headers or {}), "Vary": "Accept"},
             media_type=f"{media}; charset=utf-8",
         )
-        return response
 
     async def get_sub_response(self, request: Request | WebSocket) -> Response:
         return _SubResponse(_exchange(request))
@@ -400,7 +401,8 @@ class WuyouGraphQL(GraphQL[Context, None]):
         run them as queries and answer null. A query the compiled read path has a plan for
         is run by it (see :mod:`schema.compiled`). A persisted query's document is looked
         up by its hash first (the plan cache then knows it by its text, as any other), and
-        a document sent with its hash is registered once it has passed validation.
+        a document sent with its hash is registered once it has been answered without a
+        request error (it parsed, validated and its variables fitted).
         """
         _exchange(request).operation = metrics.operation_label(request_data.operation_name)
         persisted = None

@@ -12,6 +12,7 @@ import json
 import os
 import shutil
 import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -56,7 +57,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         "WUYOU_LOG_LEVEL": "WARNING",
     }
     process = subprocess.Popen(
-        ["wuyou", "serve", "--port", str(port)],
+        [sys.executable, "-m", "api", "serve", "--port", str(port)],
         env=environ,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
