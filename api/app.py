@@ -18,7 +18,7 @@ from starlette.routing import Mount, Route, WebSocketRoute
 
 from accounts.service import LoginPolicy
 from accounts.tokens import TokenIssuer
-from api import db, logs, open311, sweeper
+from api import db, logs, metrics, open311, persisted, sweeper
 from api.console import ConsoleFiles
 from api.graphql_view import WuyouGraphQL
 from api.middleware import BodySizeLimitMiddleware, RequestIdMiddleware
@@ -57,7 +57,16 @@ def create_app(settings: Settings | None = None) -> Starlette:
         graphiql=settings.graphiql,
         allowed_origins=settings.allowed_origins,
         compiled=CompiledReads(schema) if settings.compiled_reads else None,
+        persisted=persisted.store(
+            max_entries=settings.persisted_queries_max,
+            redis_url=settings.redis_url,
+            prefix=settings.redis_prefix,
+            ttl_seconds=settings.persisted_queries_ttl_seconds,
+        )
+        if settings.persisted_queries
+        else None,
     )
+    metrics.install()
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -84,7 +93,10 @@ def create_app(settings: Settings | None = None) -> Starlette:
                 await sweeping  # lets a sweep under way finish its queries
             await events.broadcaster().close()
             events.install(previous)
+            if graphql.persisted is not None:
+                await graphql.persisted.close()
             await db.disconnect()
+            metrics.worker_stopped()
 
     async def healthz(request: Request) -> JSONResponse:
         healthy = await db.ping()
@@ -118,6 +130,11 @@ def create_app(settings: Settings | None = None) -> Starlette:
             Route("/healthz", healthz, methods=["GET"]),
             Mount("/open311", routes=open311.routes()),
             Mount("/console", app=ConsoleFiles(), name="console"),
+            *(
+                [Route("/metrics", metrics.endpoint(settings.metrics_token), methods=["GET"])]
+                if settings.metrics
+                else []
+            ),
         ],
         middleware=middleware,
         lifespan=lifespan,

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
-from collections.abc import Awaitable, Callable, Coroutine
+import shutil
+import tempfile
+from collections.abc import Awaitable, Callable, Coroutine, Iterator
 from datetime import timedelta
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
@@ -216,15 +220,37 @@ def serve(
     logs.configure(settings.log_level, json_lines=settings.log_json)
     ide = " (GraphiQL)" if settings.graphiql else ""
     console.print(f"Serving http://{host}:{port}/graphql{ide}")
-    uvicorn.run(
-        "api.app:create_app",
-        factory=True,
-        host=host,
-        port=port,
-        workers=workers,
-        log_config=None,
-        proxy_headers=True,
-    )
+    with _shared_metrics(workers):
+        uvicorn.run(
+            "api.app:create_app",
+            factory=True,
+            host=host,
+            port=port,
+            workers=workers,
+            log_config=None,
+            proxy_headers=True,
+        )
+
+
+@contextlib.contextmanager
+def _shared_metrics(workers: int) -> Iterator[None]:
+    """Let several workers' metrics add up: prometheus_client's multiprocess mode, in the
+    operator's ``PROMETHEUS_MULTIPROC_DIR`` (emptied of the last run's files) or else in
+    a directory of our own, removed afterwards. One worker needs none of it."""
+    given = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+    if workers == 1 and not given:
+        yield
+        return
+    directory = Path(given or tempfile.mkdtemp(prefix="wuyou-metrics-"))
+    directory.mkdir(parents=True, exist_ok=True)
+    for stale in directory.glob("*.db"):
+        stale.unlink()
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(directory)
+    try:
+        yield
+    finally:
+        if not given:
+            shutil.rmtree(directory, ignore_errors=True)
 
 
 @app.command()

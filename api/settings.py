@@ -51,6 +51,15 @@ class Settings:
     # Serve the hottest reads through the compiled read path (schema/compiled/); off runs
     # every operation through Strawberry's executor.
     compiled_reads: bool = True
+    # Automatic persisted queries (Apollo's APQ): off answers PersistedQueryNotSupported.
+    persisted_queries: bool = True
+    # Documents each worker keeps in memory (least recently used dropped first); with
+    # Redis they are also shared there, each kept ``persisted_queries_ttl_seconds``.
+    persisted_queries_max: int = 2000
+    persisted_queries_ttl_seconds: int = 7 * 24 * 3600
+    # /metrics in Prometheus' text format; without a token only loopback clients may read it.
+    metrics: bool = True
+    metrics_token: str | None = None
 
     @property
     def production(self) -> bool:
@@ -85,6 +94,9 @@ class Settings:
             "log_level": (get("LOG_LEVEL") or "INFO").upper(),
             "log_json": _flag(get("LOG_JSON"), True, "LOG_JSON"),
             "compiled_reads": _flag(get("COMPILED_READS"), True, "COMPILED_READS"),
+            "persisted_queries": _flag(get("PERSISTED_QUERIES"), True, "PERSISTED_QUERIES"),
+            "metrics": _flag(get("METRICS"), True, "METRICS"),
+            "metrics_token": get("METRICS_TOKEN"),
             "allowed_origins": tuple(
                 o.strip() for o in (get("ALLOWED_ORIGINS") or "").split(",") if o.strip()
             ),
@@ -95,10 +107,13 @@ class Settings:
             ("MAX_QUERY_TOKENS", "max_query_tokens"),
             ("MAX_ALIASES", "max_aliases"),
             ("MAX_BODY_BYTES", "max_body_bytes"),
-            ("SWEEP_INTERVAL_MS", "sweep_interval_ms"),
+            ("PERSISTED_QUERIES_MAX", "persisted_queries_max"),
+            ("PERSISTED_QUERIES_TTL_SECONDS", "persisted_queries_ttl_seconds"),
         ):
             if (raw := get(name)) is not None:
                 values[attr] = _positive_int(raw, name)
+        if (raw := get("SWEEP_INTERVAL_MS")) is not None:  # 0 turns the sweeper off
+            values["sweep_interval_ms"] = _positive_int(raw, "SWEEP_INTERVAL_MS", minimum=0)
         values.update(overrides)
         settings = cls(**values)
         settings.validate()
@@ -128,6 +143,8 @@ class Settings:
             ("redis://", "rediss://", "unix://")
         ):
             raise SettingsError("WUYOU_REDIS_URL must be a redis://, rediss:// or unix:// URL")
+        if self.metrics_token is not None and len(self.metrics_token) < 16:
+            raise SettingsError("WUYOU_METRICS_TOKEN must be at least 16 characters")
 
 
 def _flag(raw: str | None, default: bool, name: str) -> bool:
@@ -141,11 +158,11 @@ def _flag(raw: str | None, default: bool, name: str) -> bool:
     raise SettingsError(f"WUYOU_{name} must be true or false, not {raw!r}")
 
 
-def _positive_int(raw: str, name: str) -> int:
+def _positive_int(raw: str, name: str, minimum: int = 1) -> int:
     try:
         value = int(raw)
     except ValueError:
         raise SettingsError(f"WUYOU_{name} must be an integer, not {raw!r}") from None
-    if value <= 0:
-        raise SettingsError(f"WUYOU_{name} must be positive")
+    if value < minimum:
+        raise SettingsError(f"WUYOU_{name} must be at least {minimum}")
     return value

@@ -11,8 +11,12 @@ import asyncio
 import contextlib
 import logging
 
+from api import metrics
+from merchants import sweeper as offers
 from merchants.sweeper import sweep_once
+from tickets import sweeper as tickets
 from tickets.sweeper import sweep_tickets
+from wuyou import clock
 
 log = logging.getLogger(__name__)
 
@@ -34,15 +38,24 @@ async def _sweep_tickets() -> None:
         )
 
 
+async def sweep_all() -> None:
+    """One pass: the offers, then the tickets, each timed and its lag measured (see
+    :mod:`api.metrics`); a failed sweep is logged and does not keep the other from running."""
+    for name, oldest_due, sweep in (
+        ("offers", offers.oldest_due, _sweep_offers),
+        ("tickets", tickets.oldest_due, _sweep_tickets),
+    ):
+        try:
+            await metrics.observe_sweep(name, oldest_due, sweep, clock.now())
+        except Exception:
+            log.exception("%s failed; retrying at the next pass", sweep.__name__)
+    metrics.sample_pool()
+
+
 async def run(interval: float, stop: asyncio.Event) -> None:
-    """Sweep every ``interval`` seconds until ``stop`` is set; a failed sweep is logged and
-    retried, and does not keep the other from running. A sweep under way finishes first,
-    so no query is cut off mid-flight when the worker shuts down."""
+    """Sweep every ``interval`` seconds until ``stop`` is set. A sweep under way finishes
+    first, so no query is cut off mid-flight when the worker shuts down."""
     while not stop.is_set():
-        for sweep in (_sweep_offers, _sweep_tickets):
-            try:
-                await sweep()
-            except Exception:
-                log.exception("%s failed; retrying in %.1f s", sweep.__name__, interval)
+        await sweep_all()
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(stop.wait(), interval)

@@ -14,9 +14,10 @@ import concurrent.futures
 import contextvars
 import logging
 import os
-from collections import Counter
 from collections.abc import Callable
 from typing import Any, TypeVar
+
+from wuyou import metrics
 
 log = logging.getLogger(__name__)
 
@@ -27,8 +28,9 @@ DEFAULT_TIMEOUT = float(os.environ.get("WUYOU_PLUGIN_TIMEOUT_SECONDS", "2"))
 
 _executor = concurrent.futures.ThreadPoolExecutor(max_workers=8, thread_name_prefix="wuyou-plugin")
 
-#: Failures so far, by (plugin, what was called): exceptions and timeouts alike.
-failures: Counter[tuple[str, str]] = Counter()
+#: Failures so far, by (plugin, what was called): exceptions and timeouts alike. Each
+#: increase is also reported to the metrics recorder (``wuyou_plugin_errors_total``).
+failures = metrics.ReportedCounter(metrics.PLUGIN_FAILURE, ("plugin", "hook"))
 
 
 def _submit(function: Callable[..., T], args: tuple[Any, ...]) -> concurrent.futures.Future[T]:

@@ -57,3 +57,13 @@ def test_environment_overrides() -> None:
     assert settings.database_url == "postgres://u@h/db"
     assert settings.max_query_depth == 8
     assert settings.allowed_origins == ("https://a.example", "https://b.example")
+
+
+def test_the_sweeper_can_be_turned_off_and_metrics_guarded() -> None:
+    assert Settings.from_env({"WUYOU_SWEEP_INTERVAL_MS": "0"}).sweep_interval_ms == 0
+    with pytest.raises(SettingsError, match="WUYOU_SWEEP_INTERVAL_MS"):
+        Settings.from_env({"WUYOU_SWEEP_INTERVAL_MS": "-1"})
+    guarded = Settings.from_env({"WUYOU_METRICS_TOKEN": "t" * 32, "WUYOU_METRICS": "true"})
+    assert guarded.metrics and guarded.metrics_token == "t" * 32
+    with pytest.raises(SettingsError, match="WUYOU_METRICS_TOKEN"):
+        Settings.from_env({"WUYOU_METRICS_TOKEN": "short"})

@@ -110,3 +110,10 @@ async def _sweep(
         log.info("ticket %s left for the next sweep: %s", ticket.number, error)
         raise
     return (running.warning if changed else SlaWarning.NONE), supervising
+
+
+async def oldest_due(now: datetime) -> datetime | None:
+    """When the longest-waiting ticket look fell due; None when none is due. A sweep that
+    keeps up finds this within one interval of ``now``."""
+    due = await Ticket.filter(check_at__lte=now).order_by("check_at").limit(1).values("check_at")
+    return due[0]["check_at"] if due else None

@@ -45,8 +45,9 @@ def test_missing_query_and_unsupported_content_type(client: TestClient) -> None:
     response = client.post(
         "/graphql", content=b"{ me { username } }", headers={"content-type": "text/plain"}
     )
-    assert response.status_code == 400
-    assert error_codes(response.json()) == ["BAD_REQUEST"]
+    # A text/plain POST is one a cross-site form can send: refused before it is read.
+    assert response.status_code == 415
+    assert error_codes(response.json()) == ["UNSUPPORTED_MEDIA_TYPE"]
 
 
 def test_batches_are_refused(client: TestClient) -> None:
