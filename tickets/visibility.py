@@ -33,7 +33,7 @@ import dataclasses
 from collections.abc import Iterable, Mapping
 from enum import StrEnum
 
-from tortoise.expressions import Q, Subquery
+from tortoise.expressions import Q, RawSQL, Subquery
 from tortoise.queryset import QuerySet
 
 from accounts.models import Role
@@ -134,8 +134,7 @@ async def scope(principal: Principal | None) -> Q:
         department = (await departments_of([principal.account_id])).get(principal.account_id)
         if department is None:
             return _NOTHING
-        handed = TicketEvent.filter(department_id=department.id, action__in=HANDED_OVER)
-        return Q(department_id=department.id) | Q(id__in=Subquery(handed.values("ticket_id")))
+        return Q(department_id=department.id) | _handed_over_to(department.id)
     if reach is Reach.GRID:
         served = GridWorker.filter(account_id=principal.account_id, grid_id__isnull=False)
         return Q(grid_id__in=Subquery(served.values("grid_id")))
@@ -155,6 +154,20 @@ async def scope(principal: Principal | None) -> Q:
         linked = TicketOrder.filter(order_id__in=Subquery(taken.values("id")))
         return Q(id__in=Subquery(linked.values("ticket_id")))
     return _NOTHING
+
+
+def _handed_over_to(department_id: int) -> Q:
+    """The tickets ever dispatched or transferred to the department. PostgreSQL is given
+    their ids as an array (``id = ANY(ARRAY(SELECT …))``), which it reads once and looks
+    up through the primary key beside the department's own index (a BitmapOr): against
+    ``id IN (SELECT …)`` OR'ed with the department it read the whole table. SQLite
+    unions the two index look-ups either way."""
+    handed = TicketEvent.filter(department_id=department_id, action__in=HANDED_OVER)
+    ids = handed.values("ticket_id")
+    if Ticket._meta.db.capabilities.dialect != "postgres":
+        return Q(id__in=Subquery(ids))
+    # Inlined values: an int and the two actions' names, no text from outside.
+    return Q(id=RawSQL(f"ANY(ARRAY({ids.sql(params_inline=True)}))"))
 
 
 async def visible_tickets(principal: Principal | None) -> QuerySet[Ticket]:
