@@ -35,6 +35,7 @@ tickets are worked on:
   later counts one unsatisfied and one satisfied revisit). ``satisfaction_rate`` =
   (satisfied + basically_satisfied) / revisited.
 
+Each breakdown is computed only when asked for (``breakdowns``); the total always is.
 ``by_desk`` gives each desk's figures (:func:`tickets.desks.desk_figures`): its
 tickets, those answered at first contact (with a specialist's answer or without), and
 its specialists' consultations with their times to answer.
@@ -52,9 +53,10 @@ from __future__ import annotations
 
 import dataclasses
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from enum import StrEnum
 from typing import Any
 
 from tortoise.expressions import F, Q, Subquery
@@ -73,6 +75,18 @@ from tickets.queries import catalogue_filter, overdue
 from wuyou import clock
 from wuyou.clock import as_utc
 from wuyou.errors import DomainError, ErrorCode, Forbidden
+
+
+class Breakdown(StrEnum):
+    """A breakdown of the figures that :func:`hotline_stats` computes when asked."""
+
+    CHANNEL = "CHANNEL"
+    CATEGORY = "CATEGORY"
+    DEPARTMENT = "DEPARTMENT"
+    DAY = "DAY"
+    DESK = "DESK"
+    ARTICLE = "ARTICLE"
+
 
 UNCATEGORISED = "未分类"
 WITHOUT_DEPARTMENT = "未在部门"
@@ -127,7 +141,8 @@ class StatsRow:
 @dataclass(frozen=True, slots=True)
 class HotlineStats:
     """The figures of a cohort in total and by group. Channel, category and department
-    rows come by tickets received, most first; days in order."""
+    rows come by tickets received, most first; days in order. A breakdown not asked for
+    is empty."""
 
     filter: StatsFilter
     computed_at: datetime
@@ -284,8 +299,14 @@ def _by_day(tallies: Mapping[Any, Tally]) -> list[StatsRow]:
     return [StatsRow(day, day, _figures(days[day])) for day in sorted(days)]
 
 
-async def hotline_stats(stats_filter: StatsFilter, *, actor: Principal | None) -> HotlineStats:
-    """The hotline's figures over ``stats_filter``'s cohort (see the module docstring).
+async def hotline_stats(
+    stats_filter: StatsFilter,
+    *,
+    actor: Principal | None,
+    breakdowns: Collection[Breakdown] = frozenset(Breakdown),
+) -> HotlineStats:
+    """The hotline's figures over ``stats_filter``'s cohort (see the module docstring),
+    in total and broken down by each of ``breakdowns`` (the others left empty).
 
     Agents and administrators see any cohort; a DEPARTMENT account sees its own
     department's tickets only (the department filter is set to it; naming another is
@@ -309,23 +330,48 @@ async def hotline_stats(stats_filter: StatsFilter, *, actor: Principal | None) -
     )
     cohort = Q(codes, ~Q(status=TicketStatus.MERGED), received_at__gte=start, received_at__lt=end)
     now = clock.now()
-    # Two passes over the cohort, each grouped by two things at once (some thousands of
-    # groups), added up here by each: every ticket is counted twice, not four times.
+    wanted = frozenset(breakdowns)
+    # At most two passes over the cohort, each grouped by two things at once (some
+    # thousands of groups), added up here by each: every ticket is counted twice, not
+    # four times. The total comes from either.
+    by_category_and_department: dict[tuple[Any, ...], Tally] = {}
+    by_day_and_channel: dict[tuple[Any, ...], Tally] = {}
+    by_desk: list[DeskFigures] = []
+    by_article: list[StatsRow] = []
+    first_pass = bool(wanted & {Breakdown.CATEGORY, Breakdown.DEPARTMENT})
+    second_pass = bool(wanted & {Breakdown.DAY, Breakdown.CHANNEL}) or not first_pass
     async with analytical():
-        by_category_and_department = await _tallies(cohort, _CATEGORY_AND_DEPARTMENT, now)
-        by_day_and_channel = await _tallies(cohort, _DAY_AND_CHANNEL, now)
-        # Every desk rather than "any desk": the index on (desk, received_at, status) then
-        # finds the desks' few tickets, desk by desk.
-        by_desk = await desk_figures(Q(cohort, desk__in=list(Desk)), at_once=_AT_ONCE)
-        by_article = await _by_article(cohort, now)
+        if first_pass:
+            by_category_and_department = await _tallies(cohort, _CATEGORY_AND_DEPARTMENT, now)
+        if second_pass:
+            by_day_and_channel = await _tallies(cohort, _DAY_AND_CHANNEL, now)
+        if Breakdown.DESK in wanted:
+            # Every desk rather than "any desk": the index on (desk, received_at, status)
+            # then finds the desks' few tickets, desk by desk.
+            by_desk = await desk_figures(Q(cohort, desk__in=list(Desk)), at_once=_AT_ONCE)
+        if Breakdown.ARTICLE in wanted:
+            by_article = await _by_article(cohort, now)
+    cells = by_day_and_channel if second_pass else by_category_and_department
     return HotlineStats(
         filter=stats_filter,
         computed_at=now,
-        total=_figures(_fold(by_day_and_channel.values())),
-        by_channel=await _by_channel(_fold_by(by_day_and_channel, 1)),
-        by_category=await _by_category(_fold_by(by_category_and_department, 0)),
-        by_department=await _by_department(_fold_by(by_category_and_department, 1)),
-        by_day=_by_day(_fold_by(by_day_and_channel, 0)),
+        total=_figures(_fold(cells.values())),
+        by_channel=(
+            await _by_channel(_fold_by(by_day_and_channel, 1))
+            if Breakdown.CHANNEL in wanted
+            else []
+        ),
+        by_category=(
+            await _by_category(_fold_by(by_category_and_department, 0))
+            if Breakdown.CATEGORY in wanted
+            else []
+        ),
+        by_department=(
+            await _by_department(_fold_by(by_category_and_department, 1))
+            if Breakdown.DEPARTMENT in wanted
+            else []
+        ),
+        by_day=_by_day(_fold_by(by_day_and_channel, 0)) if Breakdown.DAY in wanted else [],
         by_desk=by_desk,
         by_article=by_article,
     )
