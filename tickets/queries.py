@@ -24,12 +24,13 @@ from accounts.models import Role
 from accounts.service import Principal, require_role
 from grids.areas import get_area
 from grids.catalogue import departments_of, get_channel, get_department
+from tickets import tally
 from tickets.intake import NUMBER_PREFIX
 from tickets.lifecycle import OPEN, WITH_DEPARTMENT, TicketStatus
 from tickets.models import CATEGORY_CODE_MAX_LENGTH, Category, Desk, Ticket
 from tickets.records import TICKET_COLUMNS, TicketRecord
 from tickets.sla import SlaWarning, TicketKind, Urgency
-from tickets.visibility import REACH, Reach, visible_tickets
+from tickets.visibility import REACH, Reach, scope, visible_tickets
 from wuyou import clock
 from wuyou.clock import as_utc
 from wuyou.errors import DomainError, ErrorCode, Forbidden, Problem
@@ -288,6 +289,8 @@ class _Selection:
 
     indexed: Q
     walking: Q
+    #: The area's path, when the criteria name one.
+    area_path: str | None = None
 
 
 async def catalogue_filter(
@@ -329,9 +332,11 @@ async def _catalogue(
             both.append(Q(department_id=found.id))
         else:
             problems.append(Problem("filter.department", ErrorCode.NOT_FOUND, "没有这个部门。"))
+    area_path: str | None = None
     if area_code is not None:
         area = await get_area(area_code)
         if area is not None:
+            area_path = area.path
             indexed.append(within_path(area.path))
             walking.append(Q(area_path__startswith=area.path))
         else:
@@ -354,7 +359,7 @@ async def _catalogue(
             problems.append(Problem("filter.category", ErrorCode.NOT_FOUND, "没有这个诉求分类。"))
     if problems:
         raise DomainError.of(problems)
-    return _Selection(Q(*both, *indexed), Q(*both, *walking))
+    return _Selection(Q(*both, *indexed), Q(*both, *walking), area_path)
 
 
 @asynccontextmanager
@@ -474,20 +479,34 @@ async def list_tickets(
     words = _words(ticket_filter)
     visible = await visible_tickets(principal)
     found = visible.filter(codes.indexed, criteria.indexed)
-    everything = (
-        principal is not None
-        and REACH[principal.role] is Reach.ALL
-        and ticket_filter == TicketFilter()
+    f = ticket_filter
+    sees_all = principal is not None and REACH[principal.role] is Reach.ALL
+    everything = sees_all and f == TicketFilter()
+    # A place and statuses alone: the tally counts them (tickets.tally).
+    tallied = sees_all and f == TicketFilter(
+        statuses=f.statuses, area_code=f.area_code, merged=f.merged
     )
 
     async def count() -> int:
+        if tallied:
+            statuses = f.statuses or None
+            excluded = () if statuses or f.merged else (TicketStatus.MERGED,)
+            return await tally.count(codes.area_path, statuses, excluded=excluded)
+        counted = Ticket.filter(
+            await scope(principal, counting=True), codes.indexed, criteria.indexed, words
+        )
         async with settings_on_postgres(_PLANNED_EACH_TIME):
-            return await (_count_unmerged() if everything else found.filter(words).count())
+            return await counted.count()
 
     async with settings_on_postgres(_PLANNED_EACH_TIME):
         # Whether the list is long, by what the indexes find: the words would have every
         # row read, and whichever way a list is paged they are checked row by row.
-        long = order in _WALKED and (everything or await _longer_than(found, _SORTED_AT_MOST))
+        # PostgreSQL, which plans by its statistics, walks a long list unprompted.
+        long = (
+            order in _WALKED
+            and Ticket._meta.db.capabilities.dialect == "sqlite"
+            and (everything or await _longer_than(found, _SORTED_AT_MOST))
+        )
         return await _page(
             found.filter(words),
             order,
@@ -505,14 +524,6 @@ async def _longer_than(query: QuerySet[Ticket], size: int) -> bool:
     sql, params = sample.query.get_parameterized_sql()
     _, rows = await Ticket._meta.db.execute_query(f"SELECT COUNT(*) FROM ({sql}) AS s", params)
     return int(rows[0][0]) > size
-
-
-async def _count_unmerged() -> int:
-    """Every ticket but the MERGED followers, counted as all of them less those: SQLite
-    counts a whole table from its b-tree's pages without reading a row, and the followers
-    are one range of a status index, where counting the rest would read a million rows."""
-    merged = await Ticket.filter(status=TicketStatus.MERGED).count()
-    return await Ticket.all().count() - merged
 
 
 async def my_queue(principal: Principal | None, *, first: int, after: str | None) -> TicketPage:

@@ -121,8 +121,9 @@ PUBLIC_STATUS: Mapping[TicketStatus, PublicStatus] = {
 }
 
 
-async def scope(principal: Principal | None) -> Q:
-    """The filter on :class:`~tickets.models.Ticket` selecting what ``principal`` sees.
+async def scope(principal: Principal | None, *, counting: bool = False) -> Q:
+    """The filter on :class:`~tickets.models.Ticket` selecting what ``principal`` sees;
+    ``counting``: the same tickets written as PostgreSQL counts them fastest.
 
     Raises Unauthenticated without a principal.
     """
@@ -134,7 +135,7 @@ async def scope(principal: Principal | None) -> Q:
         department = (await departments_of([principal.account_id])).get(principal.account_id)
         if department is None:
             return _NOTHING
-        return Q(department_id=department.id) | _handed_over_to(department.id)
+        return Q(department_id=department.id) | _handed_over_to(department.id, counting=counting)
     if reach is Reach.GRID:
         served = GridWorker.filter(account_id=principal.account_id, grid_id__isnull=False)
         return Q(grid_id__in=Subquery(served.values("grid_id")))
@@ -156,15 +157,17 @@ async def scope(principal: Principal | None) -> Q:
     return _NOTHING
 
 
-def _handed_over_to(department_id: int) -> Q:
-    """The tickets ever dispatched or transferred to the department. PostgreSQL is given
-    their ids as an array (``id = ANY(ARRAY(SELECT …))``), which it reads once and looks
-    up through the primary key beside the department's own index (a BitmapOr): against
-    ``id IN (SELECT …)`` OR'ed with the department it read the whole table. SQLite
-    unions the two index look-ups either way."""
+def _handed_over_to(department_id: int, *, counting: bool) -> Q:
+    """The tickets ever dispatched or transferred to the department, as ``id IN (SELECT
+    …)``: walking a list newest first, PostgreSQL checks each ticket against the ids
+    hashed. To count them it would read the whole table that way (OR'ed with the
+    department's own tickets); ``counting``, it is given the ids as an array instead
+    (``id = ANY(ARRAY(SELECT …))``), which it looks up through the primary key beside the
+    department's own index (a BitmapOr), but which it would check one by one against
+    each ticket of a walk. SQLite unions the two index look-ups either way."""
     handed = TicketEvent.filter(department_id=department_id, action__in=HANDED_OVER)
     ids = handed.values("ticket_id")
-    if Ticket._meta.db.capabilities.dialect != "postgres":
+    if not counting or Ticket._meta.db.capabilities.dialect != "postgres":
         return Q(id__in=Subquery(ids))
     # Inlined values: an int and the two actions' names, no text from outside.
     return Q(id=RawSQL(f"ANY(ARRAY({ids.sql(params_inline=True)}))"))
