@@ -30,7 +30,7 @@ from tickets.lifecycle import OPEN, WITH_DEPARTMENT, TicketStatus
 from tickets.models import CATEGORY_CODE_MAX_LENGTH, Category, Desk, Ticket
 from tickets.records import TICKET_COLUMNS, TicketRecord
 from tickets.sla import SlaWarning, TicketKind, Urgency
-from tickets.visibility import REACH, Reach, scope, visible_tickets
+from tickets.visibility import REACH, Reach, scopes, visible_tickets
 from wuyou import clock
 from wuyou.clock import as_utc
 from wuyou.errors import DomainError, ErrorCode, Forbidden, Problem
@@ -477,7 +477,8 @@ async def list_tickets(
     )
     criteria = _criteria(ticket_filter, clock.now())
     words = _words(ticket_filter)
-    visible = await visible_tickets(principal)
+    listed, counted = await scopes(principal)
+    visible = Ticket.filter(listed)
     found = visible.filter(codes.indexed, criteria.indexed)
     f = ticket_filter
     sees_all = principal is not None and REACH[principal.role] is Reach.ALL
@@ -492,11 +493,8 @@ async def list_tickets(
             statuses = f.statuses or None
             excluded = () if statuses or f.merged else (TicketStatus.MERGED,)
             return await tally.count(codes.area_path, statuses, excluded=excluded)
-        counted = Ticket.filter(
-            await scope(principal, counting=True), codes.indexed, criteria.indexed, words
-        )
         async with settings_on_postgres(_PLANNED_EACH_TIME):
-            return await counted.count()
+            return await Ticket.filter(counted, codes.indexed, criteria.indexed, words).count()
 
     async with settings_on_postgres(_PLANNED_EACH_TIME):
         # Whether the list is long, by what the indexes find: the words would have every

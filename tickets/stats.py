@@ -55,7 +55,7 @@ import dataclasses
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
@@ -216,12 +216,14 @@ def _fold_by(cells: Mapping[tuple[Any, ...], Tally], position: int) -> dict[Any,
     return {value: _fold(tallies) for value, tallies in grouped.items()}
 
 
-async def _tallies(cohort: Q, groups: Sequence[str], now: datetime) -> dict[tuple[Any, ...], Tally]:
-    """Every figure of the cohort by ``groups``, counted in two parts that the index on
-    ``(category_id, received_at, …)`` holding every counted column serves without reading
-    a row: the tickets of a category (:func:`~tickets.figures.categorised`) and those of
-    none."""
-    tallies = await _grouped(Q(cohort, categorised()), groups, now)
+async def _tallies(
+    cohort: Q, period: timedelta, groups: Sequence[str], now: datetime
+) -> dict[tuple[Any, ...], Tally]:
+    """Every figure of the cohort (received over ``period``) by ``groups``, counted in two
+    parts that the index on ``(category_id, received_at, …)`` holding every counted
+    column serves without reading a row: the tickets of a category
+    (:func:`~tickets.figures.categorised`) and those of none."""
+    tallies = await _grouped(Q(cohort, categorised(period)), groups, now)
     for key, tally in (await _grouped(Q(cohort, category_id__isnull=True), groups, now)).items():
         known = tallies.get(key)
         tallies[key] = tally if known is None else _fold([known, tally])
@@ -342,9 +344,11 @@ async def hotline_stats(
     second_pass = bool(wanted & {Breakdown.DAY, Breakdown.CHANNEL}) or not first_pass
     async with analytical():
         if first_pass:
-            by_category_and_department = await _tallies(cohort, _CATEGORY_AND_DEPARTMENT, now)
+            by_category_and_department = await _tallies(
+                cohort, end - start, _CATEGORY_AND_DEPARTMENT, now
+            )
         if second_pass:
-            by_day_and_channel = await _tallies(cohort, _DAY_AND_CHANNEL, now)
+            by_day_and_channel = await _tallies(cohort, end - start, _DAY_AND_CHANNEL, now)
         if Breakdown.DESK in wanted:
             # Every desk rather than "any desk": the index on (desk, received_at, status)
             # then finds the desks' few tickets, desk by desk.
