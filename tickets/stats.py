@@ -67,7 +67,14 @@ from accounts.service import Principal, require_role
 from grids.catalogue import departments_of, get_channels_by_id, get_departments_by_id
 from tickets.categories import get_categories_by_code, get_categories_by_id
 from tickets.desks import DeskFigures, desk_figures
-from tickets.figures import COMPLETED, COMPLETED_ON_TIME, analytical, categorised, city_day
+from tickets.figures import (
+    COMPLETED,
+    COMPLETED_ON_TIME,
+    COUNTED,
+    analytical,
+    categorised,
+    city_day,
+)
 from tickets.knowledge.records import get_articles_by_id
 from tickets.lifecycle import Satisfaction, TicketStatus
 from tickets.models import Article, Desk, Ticket
@@ -233,10 +240,10 @@ async def _tallies(
 async def _grouped(cohort: Q, groups: Sequence[str], now: datetime) -> dict[tuple[Any, ...], Tally]:
     """One GROUP BY ``groups`` query counting every figure; keyed by the groups' values."""
     figures: dict[str, Any] = {
-        name: Count("id", _filter=criterion) if criterion is not None else Count("id")
+        name: Count(COUNTED, _filter=criterion) if criterion is not None else Count(COUNTED)
         for name, criterion in _COUNTED.items()
     }
-    figures["overdue_now"] = Count("id", _filter=overdue(now))
+    figures["overdue_now"] = Count(COUNTED, _filter=overdue(now))
     figures.update({name: Sum(column) for name, column in _SUMMED.items()})
     # Aliased apart from the columns: an annotation named like a column it filters on
     # would stand for that column in its own filter.
