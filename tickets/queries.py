@@ -202,10 +202,11 @@ _SORTS: Mapping[TicketOrder, tuple[_Key, ...]] = {
         _Key("id", _Kind.ID, descending=True),
     ),
 }
-#: A list longer than this is paged by walking it in its order (the index on
+#: On SQLite, a list longer than this is paged by walking it in its order (the index on
 #: ``(received_at, id)``), a shorter one by finding it through its filters' indexes and
 #: sorting it. A walk meets about 50 × all tickets / listed ones before its page is full.
 #: Which it is, is found by counting what the filters' indexes find, up to one more.
+#: PostgreSQL chooses between the two itself, by its statistics.
 _SORTED_AT_MOST = 5_000
 #: The orders an index walks.
 _WALKED = frozenset({TicketOrder.RECEIVED_DESC, TicketOrder.RECEIVED_ASC})
@@ -400,9 +401,8 @@ def is_overdue(ticket: TicketRecord, now: datetime) -> bool:
 
 def _criteria(ticket_filter: TicketFilter, now: datetime) -> _Selection:
     """Every criterion of ``ticket_filter`` but the catalogue codes and the words (see
-    :func:`_words`). Walking, a column
-    with an index of its own is compared with the values it must not hold, which no
-    index serves."""
+    :func:`_words`). Walking, a column with an index of its own is compared with the
+    values it must not hold, which no index serves."""
     f = ticket_filter
     both: list[Q] = []
     indexed: list[Q] = []
