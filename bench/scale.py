@@ -294,6 +294,19 @@ async def _figures(call: Callable[[], Awaitable[object]], repeat: int) -> Figure
     return Figures(statistics.median(timings), percentile(timings, 0.95))
 
 
+async def _case(
+    name: str,
+    raw: Callable[[], Awaitable[object]],
+    domain: Callable[[], Awaitable[object]],
+    graphql: Callable[[], Awaitable[object]],
+    rows: int,
+    repeat: int,
+) -> Case:
+    """The figures of one case: its baseline, the domain and GraphQL."""
+    paths = {"domain": await _figures(domain, repeat), "graphql": await _figures(graphql, repeat)}
+    return Case(name, await _figures(raw, repeat), paths, rows)
+
+
 async def _principal(username: str) -> Principal:
     account = await Account.get(username=username)
     return Principal(account.id, account.username, account.role)
@@ -560,24 +573,8 @@ async def _measure_list(
     counted = [await graphql(), await bare(), await domain()]
     assert total <= min(counted) and max(counted) <= counted[-1], (case.name, total, counted)
     return [
-        Case(
-            name=f"list: {case.name}",
-            raw=await _figures(bare_page, repeat),
-            paths={
-                "domain": await _figures(domain_page, repeat),
-                "graphql": await _figures(graphql_page, repeat),
-            },
-            rows=total,
-        ),
-        Case(
-            name=f"list: {case.name} + totalCount",
-            raw=await _figures(bare, repeat),
-            paths={
-                "domain": await _figures(domain, repeat),
-                "graphql": await _figures(graphql, repeat),
-            },
-            rows=total,
-        ),
+        await _case(f"list: {case.name}", bare_page, domain_page, graphql_page, total, repeat),
+        await _case(f"list: {case.name} + totalCount", bare, domain, graphql, total, repeat),
     ]
 
 
@@ -620,15 +617,7 @@ async def _stats_case(
 
     received = await domain()
     assert await bare() == received == await graphql()
-    return Case(
-        name=f"hotlineStats: {label}",
-        raw=await _figures(bare, repeat),
-        paths={
-            "domain": await _figures(domain, repeat),
-            "graphql": await _figures(graphql, repeat),
-        },
-        rows=received,
-    )
+    return await _case(f"hotlineStats: {label}", bare, domain, graphql, received, repeat)
 
 
 def _weight() -> str:
@@ -671,15 +660,7 @@ async def _safety_case(
     tickets = await domain()
     assert tickets <= await bare()  # categories without a dimension count towards none
     await graphql()
-    return Case(
-        name=f"safety index: {label}",
-        raw=await _figures(bare, repeat),
-        paths={
-            "domain": await _figures(domain, repeat),
-            "graphql": await _figures(graphql, repeat),
-        },
-        rows=tickets,
-    )
+    return await _case(f"safety index: {label}", bare, domain, graphql, tickets, repeat)
 
 
 # --- Reporting --------------------------------------------------------------------------
