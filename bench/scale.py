@@ -12,11 +12,13 @@ would soon.
 Per database, each figure a median (p50) and p95 of ``--repeat`` calls after a warm-up,
 one call at a time, in one process, no network:
 
-* **lists**: ``tickets.queries.list_tickets(principal, filter, first=50)`` (the domain:
-  visibility, filter, keyset page and ``totalCount``) and ``POST /graphql tickets(filter:
-  …, first: 50) { totalCount pageInfo edges { node { … } } }`` through the whole app;
-  baseline ``raw``: the page's ``SELECT … ORDER BY received_at DESC, id DESC LIMIT 51``
-  and its ``SELECT COUNT(*)`` written by hand and sent straight to the connection;
+* **lists**, each twice: its first page alone, then with its ``totalCount``:
+  ``tickets.queries.list_tickets(principal, filter, first=50)`` (the domain: visibility,
+  filter, keyset page), then also ``await page.count()``, and ``POST /graphql
+  tickets(filter: …, first: 50) { pageInfo edges { node { … } } }`` through the whole
+  app, then with ``totalCount`` selected; baseline ``raw``: the page's ``SELECT … ORDER BY
+  received_at DESC, id DESC LIMIT 51``, then also its ``SELECT COUNT(*)``, written by hand
+  and sent straight to the connection;
 * **hotlineStats** for the last 30 days and the last 365: the domain function
   ``tickets.stats.hotline_stats`` and the GraphQL query with every breakdown; baseline:
   the bare GROUP BYs (by channel, category, department and day) with the same
@@ -63,12 +65,13 @@ from grids.demo import seed_demo_city
 from grids.safety.index import safety_index
 from grids.safety.inputs import weight_sql
 from grids.safety.settings import DEFAULT_SETTINGS
+from tickets import tally
 from tickets.demo.lives import KEY_PREFIX
 from tickets.demo.seed import seed_ticket_catalogue
 from tickets.demo.tickets import seed_demo_tickets
 from tickets.lifecycle import TicketStatus
 from tickets.models import Ticket, TicketEvent
-from tickets.queries import PENDING, TicketFilter, list_tickets
+from tickets.queries import PENDING, TicketFilter, TicketPage, list_tickets
 from tickets.stats import StatsFilter, hotline_stats
 from wuyou.clock import CITY_TIMEZONE
 
@@ -134,9 +137,10 @@ GROUP BY t.category_id"""
 # --- GraphQL ----------------------------------------------------------------------------
 
 TICKETS = """query($filter: TicketFilter) {
-  tickets(filter: $filter, first: 50) { totalCount pageInfo { hasNextPage endCursor }
+  tickets(filter: $filter, first: 50) { %s pageInfo { hasNextPage endCursor }
     edges { node { number title status urgency receivedAt dueAt address
       category { code name } department { code name } } } } }"""
+PAGE_ONLY, COUNTED = TICKETS % "", TICKETS % "totalCount"
 _FIGURES = """received resolvedAtIntake firstContactRate dispatched completed completedOnTime
   onTimeCompletionRate signed signedOnTime signOnTimeRate returns overdueNow revisited
   satisfied basicallySatisfied unsatisfied satisfactionRate"""
@@ -273,6 +277,7 @@ async def seed(url: str, tickets: int) -> float:
             print(f"Seeding {tickets:,} tickets into {url}", flush=True)
             async with _indexes_set_aside([Ticket._meta.db_table, TicketEvent._meta.db_table]):
                 await seed_demo_tickets(tickets, Progress())
+            await tally.compact()  # one row per place and status, as counting would soon
             if url.startswith("postgres"):  # as autovacuum would, soon
                 await connections.get("default").execute_script("VACUUM ANALYZE")
     finally:
@@ -287,6 +292,19 @@ async def _figures(call: Callable[[], Awaitable[object]], repeat: int) -> Figure
     await call()  # warm-up
     timings = await time_once(call, repeat)
     return Figures(statistics.median(timings), percentile(timings, 0.95))
+
+
+async def _case(
+    name: str,
+    raw: Callable[[], Awaitable[object]],
+    domain: Callable[[], Awaitable[object]],
+    graphql: Callable[[], Awaitable[object]],
+    rows: int,
+    repeat: int,
+) -> Case:
+    """The figures of one case: its baseline, the domain and GraphQL."""
+    paths = {"domain": await _figures(domain, repeat), "graphql": await _figures(graphql, repeat)}
+    return Case(name, await _figures(raw, repeat), paths, rows)
 
 
 async def _principal(username: str) -> Principal:
@@ -483,7 +501,7 @@ async def measure(
             for username in ("demo-agent", "demo-department"):
                 await client.login(username)
             for case in _list_cases(dialect, month, end):
-                cases.append(await _measure_list(case, client, raw, repeat))
+                cases.extend(await _measure_list(case, client, raw, repeat))
                 if explain:
                     for sql, params in ((case.page, case.page_params), (case.count, case.params)):
                         print(f"  {case.name}: {sql[:70]}…")
@@ -524,35 +542,40 @@ async def _measure_list(
     client: Client,
     raw: Callable[[str, list[Any]], Awaitable[Any]],
     repeat: int,
-) -> Case:
-    async def bare() -> int:
+) -> list[Case]:
+    """The list's first page alone, then with its ``totalCount``."""
+
+    async def bare_page() -> None:
         await raw(case.page, _now(case.page_params))
+
+    async def bare() -> int:
+        await bare_page()
         _, rows = await raw(case.count, _now(case.params))
         return int(rows[0][0])
 
     principal = await _principal(case.username)
 
+    async def domain_page() -> TicketPage:
+        return await list_tickets(principal, case.filter, first=PAGE, after=None)
+
     async def domain() -> int:
-        page = await list_tickets(principal, case.filter, first=PAGE, after=None)
-        return page.total_count
+        return await (await domain_page()).count()
+
+    async def graphql_page() -> None:
+        await client.post(PAGE_ONLY, {"filter": case.variables}, case.username)
 
     async def graphql() -> int:
-        body = await client.post(TICKETS, {"filter": case.variables}, case.username)
+        body = await client.post(COUNTED, {"filter": case.variables}, case.username)
         return int(body["data"]["tickets"]["totalCount"])
 
     # The same tickets every way (overdue ones only grow in number as time passes).
     total = await domain()
     counted = [await graphql(), await bare(), await domain()]
     assert total <= min(counted) and max(counted) <= counted[-1], (case.name, total, counted)
-    return Case(
-        name=f"list: {case.name}",
-        raw=await _figures(bare, repeat),
-        paths={
-            "domain": await _figures(domain, repeat),
-            "graphql": await _figures(graphql, repeat),
-        },
-        rows=total,
-    )
+    return [
+        await _case(f"list: {case.name}", bare_page, domain_page, graphql_page, total, repeat),
+        await _case(f"list: {case.name} + totalCount", bare, domain, graphql, total, repeat),
+    ]
 
 
 def _stats_sql(
@@ -594,15 +617,7 @@ async def _stats_case(
 
     received = await domain()
     assert await bare() == received == await graphql()
-    return Case(
-        name=f"hotlineStats: {label}",
-        raw=await _figures(bare, repeat),
-        paths={
-            "domain": await _figures(domain, repeat),
-            "graphql": await _figures(graphql, repeat),
-        },
-        rows=received,
-    )
+    return await _case(f"hotlineStats: {label}", bare, domain, graphql, received, repeat)
 
 
 def _weight() -> str:
@@ -645,15 +660,7 @@ async def _safety_case(
     tickets = await domain()
     assert tickets <= await bare()  # categories without a dimension count towards none
     await graphql()
-    return Case(
-        name=f"safety index: {label}",
-        raw=await _figures(bare, repeat),
-        paths={
-            "domain": await _figures(domain, repeat),
-            "graphql": await _figures(graphql, repeat),
-        },
-        rows=tickets,
-    )
+    return await _case(f"safety index: {label}", bare, domain, graphql, tickets, repeat)
 
 
 # --- Reporting --------------------------------------------------------------------------

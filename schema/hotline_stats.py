@@ -7,6 +7,7 @@ from datetime import datetime
 
 import strawberry
 from strawberry import relay
+from strawberry.types.nodes import SelectedField, Selection
 
 from accounts.models import Role
 from schema.context import Context
@@ -108,6 +109,35 @@ class HotlineStatsFilter:
     channel: str | None = None
 
 
+#: The field of each breakdown.
+_BREAKDOWNS = {
+    "byChannel": stats.Breakdown.CHANNEL,
+    "byCategory": stats.Breakdown.CATEGORY,
+    "byDepartment": stats.Breakdown.DEPARTMENT,
+    "byDay": stats.Breakdown.DAY,
+    "byDesk": stats.Breakdown.DESK,
+    "byArticle": stats.Breakdown.ARTICLE,
+}
+
+
+def _selected_breakdowns(info: Info) -> set[stats.Breakdown]:
+    """The breakdowns the query selects, through fragments too (a field left out by
+    @skip or @include may be counted: computed, never shown)."""
+    wanted: set[stats.Breakdown] = set()
+
+    def visit(selections: list[Selection]) -> None:
+        for selection in selections:
+            if isinstance(selection, SelectedField):
+                if selection.name in _BREAKDOWNS:
+                    wanted.add(_BREAKDOWNS[selection.name])
+            else:
+                visit(selection.selections)
+
+    for field in info.selected_fields:
+        visit(field.selections)
+    return wanted
+
+
 @strawberry.type
 class HotlineStatsQueries:
     @strawberry.field(
@@ -126,6 +156,7 @@ class HotlineStatsQueries:
                     channel=filter.channel,
                 ),
                 actor=actor,
+                breakdowns=_selected_breakdowns(info),
             )
         except DomainError as error:
             raise BadUserInput.of(error) from error

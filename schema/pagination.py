@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import base64
 import binascii
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from typing import TypeVar
 
 import strawberry
@@ -12,7 +12,7 @@ from strawberry import relay
 from strawberry.relay.types import NodeType
 
 from schema.errors import BadUserInput
-from wuyou.pagination import Page
+from wuyou.pagination import Listing
 
 R = TypeVar("R")
 
@@ -52,12 +52,17 @@ def page_size(first: int | None) -> int:
 
 @strawberry.type(description="A page of a list, in Relay's connection form, with the total.")
 class Connection(relay.Connection[NodeType]):
-    total_count: int = strawberry.field(description="How many items the whole list holds.")
+    #: Counts the whole list; called only when ``totalCount`` is selected.
+    counter: strawberry.Private[Callable[[], Awaitable[int]]]
+
+    @strawberry.field(description="How many items the whole list holds.")
+    async def total_count(self) -> int:
+        return await self.counter()
 
     @classmethod
     def of(
         cls,
-        page: Page[R],
+        page: Listing[R],
         *,
         kind: str,
         key: Callable[[R], str],
@@ -76,5 +81,5 @@ class Connection(relay.Connection[NodeType]):
                 start_cursor=edges[0].cursor if edges else None,
                 end_cursor=edges[-1].cursor if edges else None,
             ),
-            total_count=page.total_count,
+            counter=page.count,
         )

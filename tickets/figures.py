@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from contextlib import AbstractAsyncContextManager
+from datetime import timedelta
 
 from tortoise.expressions import F, Q, RawSQL, Subquery
 
@@ -24,6 +25,10 @@ COMPLETED = Q(
     resolved_at__isnull=False,
     resolved_on_site=False,
 )
+#: The column the figures count tickets by: one the figures' covering index holds and
+#: that is never NULL, so that PostgreSQL answers from the index alone (the ``id``, which
+#: it does not hold, had every row read; SQLite's indexes hold the id).
+COUNTED = "received_at"
 #: Completed by the completion deadline.
 COMPLETED_ON_TIME = Q(COMPLETED, resolved_at__lte=F("complete_deadline"))
 
@@ -44,14 +49,26 @@ def city_day(column: str) -> RawSQL:
     return RawSQL(_DAY_SQL[dialect].format(column=qualified, seconds=int(offset.total_seconds())))
 
 
-def categorised() -> Q:
-    """The tickets with a category, as the figures' index is best read for them. SQLite:
-    every category's id, so that the index on ``(category_id, received_at, …)`` (which
-    holds every column the figures count) is read category after category over the
-    period, already grouped by category, without reading a row. PostgreSQL reads a
-    period's rows itself and would only join the categories in."""
-    if Ticket._meta.db.capabilities.dialect == "sqlite":
+#: A period up to this long is read category by category on PostgreSQL (see
+#: :func:`categorised`).
+SHORT_PERIOD = timedelta(days=92)
+
+
+def categorised(period: timedelta | None = None) -> Q:
+    """The tickets with a category, as the figures' index is best read for them over a
+    ``period``. SQLite: every category's id, so that the index on ``(category_id,
+    received_at, …)`` (which holds every column the figures count) is read category
+    after category over the period, already grouped by category, without reading a row.
+    PostgreSQL: over a short period (up to :data:`SHORT_PERIOD`) the same, its ids as an
+    array (a month: 0.1 s where "has a category" read the rows through the index on
+    ``received_at``, 0.3–0.4 s); over a longer one, or none given, "has a category",
+    which it reads from the same index in parallel (a year: 0.55 s against 0.7 s)."""
+    dialect = Ticket._meta.db.capabilities.dialect
+    if dialect == "sqlite":
         return Q(category_id__in=Subquery(Category.all().values("id")))
+    if period is not None and period <= SHORT_PERIOD:
+        ids = Category.all().values("id").sql(params_inline=True)
+        return Q(category_id=RawSQL(f"ANY(ARRAY({ids}))"))
     return Q(category_id__isnull=False)
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from enum import Enum, StrEnum
 from typing import Any
@@ -24,16 +24,16 @@ from accounts.models import Role
 from accounts.service import Principal, require_role
 from grids.areas import get_area
 from grids.catalogue import departments_of, get_channel, get_department
+from tickets import tally
 from tickets.intake import NUMBER_PREFIX
 from tickets.lifecycle import OPEN, WITH_DEPARTMENT, TicketStatus
 from tickets.models import CATEGORY_CODE_MAX_LENGTH, Category, Desk, Ticket
 from tickets.records import TICKET_COLUMNS, TicketRecord
 from tickets.sla import SlaWarning, TicketKind, Urgency
-from tickets.visibility import REACH, Reach, visible_tickets
+from tickets.visibility import REACH, Reach, scopes, visible_tickets
 from wuyou import clock
 from wuyou.clock import as_utc
 from wuyou.errors import DomainError, ErrorCode, Forbidden, Problem
-from wuyou.pagination import Page
 
 #: Statuses in which a running deadline can be overdue: open, or awaiting the revisit.
 PENDING = OPEN | {TicketStatus.RESOLVED}
@@ -82,10 +82,20 @@ class TicketFilter:
 
 
 @dataclass(frozen=True, slots=True)
-class TicketPage(Page[TicketRecord]):
-    """A page of tickets that knows each ticket's cursor in its order."""
+class TicketPage:
+    """A page of tickets that knows each ticket's cursor in its order, and counts the
+    whole list only when asked (:meth:`count`): an exact count of half a million tickets
+    costs more than their page."""
 
+    items: Sequence[TicketRecord]
+    has_next_page: bool
+    has_previous_page: bool
+    counter: Callable[[], Awaitable[int]] = field(repr=False, compare=False)
     order: TicketOrder = TicketOrder.RECEIVED_DESC
+
+    async def count(self) -> int:
+        """How many tickets the whole list holds, counted now."""
+        return await self.counter()
 
     def cursor_of(self, ticket: TicketRecord) -> str:
         """The sort key of ``ticket``: pass it as ``after`` to continue after it."""
@@ -192,12 +202,18 @@ _SORTS: Mapping[TicketOrder, tuple[_Key, ...]] = {
         _Key("id", _Kind.ID, descending=True),
     ),
 }
-#: A list longer than this is paged by walking it in its order (the index on
+#: On SQLite, a list longer than this is paged by walking it in its order (the index on
 #: ``(received_at, id)``), a shorter one by finding it through its filters' indexes and
 #: sorting it. A walk meets about 50 × all tickets / listed ones before its page is full.
+#: Which it is, is found by counting what the filters' indexes find, up to one more.
+#: PostgreSQL chooses between the two itself, by its statistics.
 _SORTED_AT_MOST = 5_000
 #: The orders an index walks.
 _WALKED = frozenset({TicketOrder.RECEIVED_DESC, TicketOrder.RECEIVED_ASC})
+#: PostgreSQL plans a list's statements for their values every time: after five runs it
+#: may keep one plan for any values, and for a long list such a plan fetches and sorts
+#: all its tickets.
+_PLANNED_EACH_TIME = "plan_cache_mode = force_custom_plan"
 _SEPARATOR = "|"
 _ID_LIMIT = 2**63  # BIGINT
 
@@ -239,13 +255,14 @@ async def _page(
     count: Callable[[], Awaitable[int]] | None = None,
     walk: QuerySet[Ticket] | None = None,
 ) -> TicketPage:
-    """A page of ``query`` in ``order`` after ``after``; ``count`` counts the whole list
-    when it knows a cheaper way than ``query.count()``, and ``walk`` is the same list
-    for the database to walk in order when it is long (see :class:`_Selection`)."""
+    """A page of ``query`` in ``order`` after ``after``; ``count`` counts the whole list,
+    when asked, if it knows a cheaper way than ``query.count()``, and ``walk``, if given,
+    is the same list for the database to walk in order: the list is long (see
+    :class:`_Selection`)."""
     keys = _SORTS[order]
     start = _parse_cursor(after, order) if after is not None else None
-    total = await (count or query.count)()
-    if walk is not None and total > _SORTED_AT_MOST and order in _WALKED:
+    counter = count or query.count
+    if walk is not None:
         query = walk
     for key in keys:
         query = query.annotate(**key.annotations())
@@ -255,7 +272,7 @@ async def _page(
     rows = await query.order_by(*orderings).limit(first + 1).values(*TICKET_COLUMNS)
     return TicketPage(
         items=[TicketRecord(**r) for r in rows[:first]],
-        total_count=total,
+        counter=counter,
         has_next_page=len(rows) > first,
         has_previous_page=after is not None,
         order=order,
@@ -273,6 +290,8 @@ class _Selection:
 
     indexed: Q
     walking: Q
+    #: The area's path, when the criteria name one.
+    area_path: str | None = None
 
 
 async def catalogue_filter(
@@ -314,9 +333,11 @@ async def _catalogue(
             both.append(Q(department_id=found.id))
         else:
             problems.append(Problem("filter.department", ErrorCode.NOT_FOUND, "没有这个部门。"))
+    area_path: str | None = None
     if area_code is not None:
         area = await get_area(area_code)
         if area is not None:
+            area_path = area.path
             indexed.append(within_path(area.path))
             walking.append(Q(area_path__startswith=area.path))
         else:
@@ -339,7 +360,7 @@ async def _catalogue(
             problems.append(Problem("filter.category", ErrorCode.NOT_FOUND, "没有这个诉求分类。"))
     if problems:
         raise DomainError.of(problems)
-    return _Selection(Q(*both, *indexed), Q(*both, *walking))
+    return _Selection(Q(*both, *indexed), Q(*both, *walking), area_path)
 
 
 @asynccontextmanager
@@ -379,9 +400,9 @@ def is_overdue(ticket: TicketRecord, now: datetime) -> bool:
 
 
 def _criteria(ticket_filter: TicketFilter, now: datetime) -> _Selection:
-    """Every criterion of ``ticket_filter`` but the catalogue codes. Walking, a column
-    with an index of its own is compared with the values it must not hold, which no
-    index serves."""
+    """Every criterion of ``ticket_filter`` but the catalogue codes and the words (see
+    :func:`_words`). Walking, a column with an index of its own is compared with the
+    values it must not hold, which no index serves."""
     f = ticket_filter
     both: list[Q] = []
     indexed: list[Q] = []
@@ -417,14 +438,21 @@ def _criteria(ticket_filter: TicketFilter, now: datetime) -> _Selection:
     text = (f.text or "").strip()[:TEXT_MAX_LENGTH]
     if _NUMBER.fullmatch(text.upper()):
         both.append(Q(number=text.upper()))
-    elif text:
-        both.append(
-            Q(number__icontains=text)
-            | Q(title__icontains=text)
-            | Q(content__icontains=text)
-            | Q(address__icontains=text)
-        )
     return _Selection(Q(*both, *indexed), Q(*both, *walking))
+
+
+def _words(ticket_filter: TicketFilter) -> Q:
+    """The filter's text as a substring of the number, title, content or address (a
+    whole ticket number is one of :func:`_criteria`): no index serves it."""
+    text = (ticket_filter.text or "").strip()[:TEXT_MAX_LENGTH]
+    if not text or _NUMBER.fullmatch(text.upper()):
+        return Q()
+    return (
+        Q(number__icontains=text)
+        | Q(title__icontains=text)
+        | Q(content__icontains=text)
+        | Q(address__icontains=text)
+    )
 
 
 async def list_tickets(
@@ -448,31 +476,52 @@ async def list_tickets(
         category=ticket_filter.category,
     )
     criteria = _criteria(ticket_filter, clock.now())
-    visible = await visible_tickets(principal)
-    everything = (
-        principal is not None
-        and REACH[principal.role] is Reach.ALL
-        and ticket_filter == TicketFilter()
+    words = _words(ticket_filter)
+    listed, counted = await scopes(principal)
+    visible = Ticket.filter(listed)
+    found = visible.filter(codes.indexed, criteria.indexed)
+    f = ticket_filter
+    sees_all = principal is not None and REACH[principal.role] is Reach.ALL
+    everything = sees_all and f == TicketFilter()
+    # A place and statuses alone: the tally counts them (tickets.tally).
+    tallied = sees_all and f == TicketFilter(
+        statuses=f.statuses, area_code=f.area_code, merged=f.merged
     )
-    # Planned for its values every time: after five runs PostgreSQL may keep one plan for
-    # any values, and for a long list such a plan fetches and sorts all its tickets.
-    async with settings_on_postgres("plan_cache_mode = force_custom_plan"):
+
+    async def count() -> int:
+        if tallied:
+            statuses = f.statuses or None
+            excluded = () if statuses or f.merged else (TicketStatus.MERGED,)
+            return await tally.count(codes.area_path, statuses, excluded=excluded)
+        async with settings_on_postgres(_PLANNED_EACH_TIME):
+            return await Ticket.filter(counted, codes.indexed, criteria.indexed, words).count()
+
+    async with settings_on_postgres(_PLANNED_EACH_TIME):
+        # Whether the list is long, by what the indexes find: the words would have every
+        # row read, and whichever way a list is paged they are checked row by row.
+        # PostgreSQL, which plans by its statistics, walks a long list unprompted.
+        long = (
+            order in _WALKED
+            and Ticket._meta.db.capabilities.dialect == "sqlite"
+            and (everything or await _longer_than(found, _SORTED_AT_MOST))
+        )
         return await _page(
-            visible.filter(codes.indexed, criteria.indexed),
+            found.filter(words),
             order,
             first=first,
             after=after,
-            count=_count_unmerged if everything else None,
-            walk=visible.filter(codes.walking, criteria.walking),
+            count=count,
+            walk=visible.filter(codes.walking, criteria.walking, words) if long else None,
         )
 
 
-async def _count_unmerged() -> int:
-    """Every ticket but the MERGED followers, counted as all of them less those: SQLite
-    counts a whole table from its b-tree's pages without reading a row, and the followers
-    are one range of a status index, where counting the rest would read a million rows."""
-    merged = await Ticket.filter(status=TicketStatus.MERGED).count()
-    return await Ticket.all().count() - merged
+async def _longer_than(query: QuerySet[Ticket], size: int) -> bool:
+    """Whether ``query`` holds more than ``size`` tickets: at most ``size + 1`` counted."""
+    sample = query.limit(size + 1).values_list("id", flat=True)
+    sample.sql()  # builds the statement
+    sql, params = sample.query.get_parameterized_sql()
+    _, rows = await Ticket._meta.db.execute_query(f"SELECT COUNT(*) FROM ({sql}) AS s", params)
+    return int(rows[0][0]) > size
 
 
 async def my_queue(principal: Principal | None, *, first: int, after: str | None) -> TicketPage:

@@ -35,6 +35,7 @@ tickets are worked on:
   later counts one unsatisfied and one satisfied revisit). ``satisfaction_rate`` =
   (satisfied + basically_satisfied) / revisited.
 
+Each breakdown is computed only when asked for (``breakdowns``); the total always is.
 ``by_desk`` gives each desk's figures (:func:`tickets.desks.desk_figures`): its
 tickets, those answered at first contact (with a specialist's answer or without), and
 its specialists' consultations with their times to answer.
@@ -52,9 +53,10 @@ from __future__ import annotations
 
 import dataclasses
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
+from enum import StrEnum
 from typing import Any
 
 from tortoise.expressions import F, Q, Subquery
@@ -65,7 +67,14 @@ from accounts.service import Principal, require_role
 from grids.catalogue import departments_of, get_channels_by_id, get_departments_by_id
 from tickets.categories import get_categories_by_code, get_categories_by_id
 from tickets.desks import DeskFigures, desk_figures
-from tickets.figures import COMPLETED, COMPLETED_ON_TIME, analytical, categorised, city_day
+from tickets.figures import (
+    COMPLETED,
+    COMPLETED_ON_TIME,
+    COUNTED,
+    analytical,
+    categorised,
+    city_day,
+)
 from tickets.knowledge.records import get_articles_by_id
 from tickets.lifecycle import Satisfaction, TicketStatus
 from tickets.models import Article, Desk, Ticket
@@ -73,6 +82,18 @@ from tickets.queries import catalogue_filter, overdue
 from wuyou import clock
 from wuyou.clock import as_utc
 from wuyou.errors import DomainError, ErrorCode, Forbidden
+
+
+class Breakdown(StrEnum):
+    """A breakdown of the figures that :func:`hotline_stats` computes when asked."""
+
+    CHANNEL = "CHANNEL"
+    CATEGORY = "CATEGORY"
+    DEPARTMENT = "DEPARTMENT"
+    DAY = "DAY"
+    DESK = "DESK"
+    ARTICLE = "ARTICLE"
+
 
 UNCATEGORISED = "未分类"
 WITHOUT_DEPARTMENT = "未在部门"
@@ -127,7 +148,8 @@ class StatsRow:
 @dataclass(frozen=True, slots=True)
 class HotlineStats:
     """The figures of a cohort in total and by group. Channel, category and department
-    rows come by tickets received, most first; days in order."""
+    rows come by tickets received, most first; days in order. A breakdown not asked for
+    is empty."""
 
     filter: StatsFilter
     computed_at: datetime
@@ -201,12 +223,14 @@ def _fold_by(cells: Mapping[tuple[Any, ...], Tally], position: int) -> dict[Any,
     return {value: _fold(tallies) for value, tallies in grouped.items()}
 
 
-async def _tallies(cohort: Q, groups: Sequence[str], now: datetime) -> dict[tuple[Any, ...], Tally]:
-    """Every figure of the cohort by ``groups``, counted in two parts that the index on
-    ``(category_id, received_at, …)`` holding every counted column serves without reading
-    a row: the tickets of a category (:func:`~tickets.figures.categorised`) and those of
-    none."""
-    tallies = await _grouped(Q(cohort, categorised()), groups, now)
+async def _tallies(
+    cohort: Q, period: timedelta, groups: Sequence[str], now: datetime
+) -> dict[tuple[Any, ...], Tally]:
+    """Every figure of the cohort (received over ``period``) by ``groups``, counted in two
+    parts that the index on ``(category_id, received_at, …)`` holding every counted
+    column serves without reading a row: the tickets of a category
+    (:func:`~tickets.figures.categorised`) and those of none."""
+    tallies = await _grouped(Q(cohort, categorised(period)), groups, now)
     for key, tally in (await _grouped(Q(cohort, category_id__isnull=True), groups, now)).items():
         known = tallies.get(key)
         tallies[key] = tally if known is None else _fold([known, tally])
@@ -216,10 +240,10 @@ async def _tallies(cohort: Q, groups: Sequence[str], now: datetime) -> dict[tupl
 async def _grouped(cohort: Q, groups: Sequence[str], now: datetime) -> dict[tuple[Any, ...], Tally]:
     """One GROUP BY ``groups`` query counting every figure; keyed by the groups' values."""
     figures: dict[str, Any] = {
-        name: Count("id", _filter=criterion) if criterion is not None else Count("id")
+        name: Count(COUNTED, _filter=criterion) if criterion is not None else Count(COUNTED)
         for name, criterion in _COUNTED.items()
     }
-    figures["overdue_now"] = Count("id", _filter=overdue(now))
+    figures["overdue_now"] = Count(COUNTED, _filter=overdue(now))
     figures.update({name: Sum(column) for name, column in _SUMMED.items()})
     # Aliased apart from the columns: an annotation named like a column it filters on
     # would stand for that column in its own filter.
@@ -284,8 +308,14 @@ def _by_day(tallies: Mapping[Any, Tally]) -> list[StatsRow]:
     return [StatsRow(day, day, _figures(days[day])) for day in sorted(days)]
 
 
-async def hotline_stats(stats_filter: StatsFilter, *, actor: Principal | None) -> HotlineStats:
-    """The hotline's figures over ``stats_filter``'s cohort (see the module docstring).
+async def hotline_stats(
+    stats_filter: StatsFilter,
+    *,
+    actor: Principal | None,
+    breakdowns: Collection[Breakdown] = frozenset(Breakdown),
+) -> HotlineStats:
+    """The hotline's figures over ``stats_filter``'s cohort (see the module docstring),
+    in total and broken down by each of ``breakdowns`` (the others left empty).
 
     Agents and administrators see any cohort; a DEPARTMENT account sees its own
     department's tickets only (the department filter is set to it; naming another is
@@ -309,23 +339,50 @@ async def hotline_stats(stats_filter: StatsFilter, *, actor: Principal | None) -
     )
     cohort = Q(codes, ~Q(status=TicketStatus.MERGED), received_at__gte=start, received_at__lt=end)
     now = clock.now()
-    # Two passes over the cohort, each grouped by two things at once (some thousands of
-    # groups), added up here by each: every ticket is counted twice, not four times.
+    wanted = frozenset(breakdowns)
+    # At most two passes over the cohort, each grouped by two things at once (some
+    # thousands of groups), added up here by each: every ticket is counted twice, not
+    # four times. The total comes from either.
+    by_category_and_department: dict[tuple[Any, ...], Tally] = {}
+    by_day_and_channel: dict[tuple[Any, ...], Tally] = {}
+    by_desk: list[DeskFigures] = []
+    by_article: list[StatsRow] = []
+    first_pass = bool(wanted & {Breakdown.CATEGORY, Breakdown.DEPARTMENT})
+    second_pass = bool(wanted & {Breakdown.DAY, Breakdown.CHANNEL}) or not first_pass
     async with analytical():
-        by_category_and_department = await _tallies(cohort, _CATEGORY_AND_DEPARTMENT, now)
-        by_day_and_channel = await _tallies(cohort, _DAY_AND_CHANNEL, now)
-        # Every desk rather than "any desk": the index on (desk, received_at, status) then
-        # finds the desks' few tickets, desk by desk.
-        by_desk = await desk_figures(Q(cohort, desk__in=list(Desk)), at_once=_AT_ONCE)
-        by_article = await _by_article(cohort, now)
+        if first_pass:
+            by_category_and_department = await _tallies(
+                cohort, end - start, _CATEGORY_AND_DEPARTMENT, now
+            )
+        if second_pass:
+            by_day_and_channel = await _tallies(cohort, end - start, _DAY_AND_CHANNEL, now)
+        if Breakdown.DESK in wanted:
+            # Every desk rather than "any desk": the index on (desk, received_at, status)
+            # then finds the desks' few tickets, desk by desk.
+            by_desk = await desk_figures(Q(cohort, desk__in=list(Desk)), at_once=_AT_ONCE)
+        if Breakdown.ARTICLE in wanted:
+            by_article = await _by_article(cohort, now)
+    cells = by_day_and_channel if second_pass else by_category_and_department
     return HotlineStats(
         filter=stats_filter,
         computed_at=now,
-        total=_figures(_fold(by_day_and_channel.values())),
-        by_channel=await _by_channel(_fold_by(by_day_and_channel, 1)),
-        by_category=await _by_category(_fold_by(by_category_and_department, 0)),
-        by_department=await _by_department(_fold_by(by_category_and_department, 1)),
-        by_day=_by_day(_fold_by(by_day_and_channel, 0)),
+        total=_figures(_fold(cells.values())),
+        by_channel=(
+            await _by_channel(_fold_by(by_day_and_channel, 1))
+            if Breakdown.CHANNEL in wanted
+            else []
+        ),
+        by_category=(
+            await _by_category(_fold_by(by_category_and_department, 0))
+            if Breakdown.CATEGORY in wanted
+            else []
+        ),
+        by_department=(
+            await _by_department(_fold_by(by_category_and_department, 1))
+            if Breakdown.DEPARTMENT in wanted
+            else []
+        ),
+        by_day=_by_day(_fold_by(by_day_and_channel, 0)) if Breakdown.DAY in wanted else [],
         by_desk=by_desk,
         by_article=by_article,
     )

@@ -4,9 +4,29 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Generic, TypeVar
+from typing import Generic, Protocol, TypeVar
 
 T = TypeVar("T")
+T_co = TypeVar("T_co", covariant=True)
+
+
+class Listing(Protocol[T_co]):
+    """A page of an ordered list as any caller reads it: the items, whether more follow
+    or precede, and the whole list's size, counted only when asked for (a list may count
+    more than it shows)."""
+
+    @property
+    def items(self) -> Sequence[T_co]: ...
+
+    @property
+    def has_next_page(self) -> bool: ...
+
+    @property
+    def has_previous_page(self) -> bool: ...
+
+    async def count(self) -> int:
+        """How many items the whole list holds."""
+        ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,6 +41,10 @@ class Page(Generic[T]):
     total_count: int
     has_next_page: bool
     has_previous_page: bool
+
+    async def count(self) -> int:
+        """How many items the whole list holds (counted with the page)."""
+        return self.total_count
 
 
 def page_from_rows(

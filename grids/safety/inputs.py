@@ -22,7 +22,7 @@ from tortoise.functions import Count, Sum
 from grids.models import Channel, ChannelKind
 from grids.safety.formula import Tally
 from grids.safety.settings import SafetySettings
-from tickets.figures import categorised
+from tickets.figures import COUNTED, categorised
 from tickets.lifecycle import Satisfaction, TicketStatus
 from tickets.models import SafetyDimension, Ticket
 from tickets.queries import within_path
@@ -55,14 +55,14 @@ def _aggregates(settings: SafetySettings, now: datetime) -> dict[str, Any]:
     # Aliased apart from the columns: an annotation named like a column it filters on
     # would stand for that column in its own filter.
     return {
-        "n_tickets": Count("id"),
-        "n_grid_events": Count("id", _filter=Q(channel_id__in=Subquery(grid_channels))),
+        "n_tickets": Count(COUNTED),
+        "n_grid_events": Count(COUNTED, _filter=Q(channel_id__in=Subquery(grid_channels))),
         "n_weighted": Sum(RawSQL(weight_sql(settings))),  # type: ignore[arg-type]
-        "n_due": Count("id", _filter=due),
-        "n_on_time": Count("id", _filter=Q(resolved_at__lte=F("complete_deadline"))),
-        "n_satisfied": Count("id", _filter=Q(satisfaction__in=satisfied)),
+        "n_due": Count(COUNTED, _filter=due),
+        "n_on_time": Count(COUNTED, _filter=Q(resolved_at__lte=F("complete_deadline"))),
+        "n_satisfied": Count(COUNTED, _filter=Q(satisfaction__in=satisfied)),
         "n_unsatisfied": Sum("reopen_count"),
-        "n_repeats": Count("id", _filter=Q(likely_duplicate_of_id__isnull=False)),
+        "n_repeats": Count(COUNTED, _filter=Q(likely_duplicate_of_id__isnull=False)),
     }
 
 

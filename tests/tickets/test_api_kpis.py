@@ -12,6 +12,7 @@ from starlette.testclient import TestClient
 
 from tests.graphql import data, in_app, login
 from tests.tickets.test_api_journey import complaint, ok, step
+from tests.tickets.test_list_plans import _statements
 from tickets.sweeper import sweep_tickets
 from wuyou import clock
 from wuyou.clock import CITY_TIMEZONE, ManualClock
@@ -140,3 +141,17 @@ def test_the_kpis_match_the_tickets_listed(client: TestClient, week_clock: Manua
     # late, 1 left waiting past its sign deadline.
     assert (total["revisited"], total["unsatisfied"], total["returns"]) == (8, 1, 1)
     assert total["signed"] - total["signedOnTime"] == 1 and total["overdueNow"] == 1
+
+
+def test_hotline_stats_computes_the_breakdowns_selected_only(client: TestClient) -> None:
+    agent = login(client, "demo-agent")
+    query = """query($filter: HotlineStatsFilter!) { hotlineStats(filter: $filter) {
+      total { received } ...desks } }
+    fragment desks on HotlineStats { byDesk { desk received } }"""
+    for _ in range(2):  # the standard executor, then the compiled path
+        with _statements() as seen:
+            stats = data(client, query, {"filter": WINDOW}, agent)["hotlineStats"]
+        assert stats["byDesk"]  # every desk is listed
+        sent = " ".join(sql for sql, _ in seen)
+        assert '"desk" IN' in sent and "cited_article_id" not in sent
+        assert '"category_id","department_id"' not in sent.replace(" ", "")

@@ -90,8 +90,9 @@ def test_a_page_of_tickets_costs_the_same_whatever_its_size(
     assert linked and any(e["node"]["mergedTickets"] for e in page["edges"])
     # Constant in the page size. Agents' pages are exact. For the others, the loaders that
     # check linked tickets against the viewer's scope batch in one to three waves,
-    # depending on when the database answers (seen on PostgreSQL: 20 to 23 statements for
-    # either size), never on how many tickets the page holds (an N+1 costs 160 and more).
+    # depending on when the database answers (seen on PostgreSQL: 21 to 25 statements for
+    # either size, totalCount's own transaction setting its plan mode with one of them),
+    # never on how many tickets the page holds (an N+1 costs 160 and more).
     slack = 0 if username == "demo-agent" else 4
     assert abs(counts[sizes[1]] - counts[sizes[0]]) <= slack, counts
-    assert counts[sizes[1]] <= 24, counts
+    assert counts[sizes[1]] <= 25, counts

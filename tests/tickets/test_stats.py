@@ -20,6 +20,7 @@ from tickets.sla import TicketKind
 from tickets.stats import (
     UNCATEGORISED,
     WITHOUT_DEPARTMENT,
+    Breakdown,
     Figures,
     HotlineStats,
     StatsFilter,
@@ -301,3 +302,23 @@ async def test_a_department_sees_its_own_figures_only(week: StatsFilter) -> None
             await hotline_stats(week, actor=Principal(record.id, record.username, role))
     with pytest.raises(Unauthenticated):
         await hotline_stats(week, actor=None)
+
+
+async def test_each_breakdown_is_computed_only_when_asked_for(week: StatsFilter) -> None:
+    agent = await principal("demo-agent")
+    full = await hotline_stats(week, actor=agent)
+    fields = {
+        Breakdown.CHANNEL: "by_channel",
+        Breakdown.CATEGORY: "by_category",
+        Breakdown.DEPARTMENT: "by_department",
+        Breakdown.DAY: "by_day",
+        Breakdown.DESK: "by_desk",
+        Breakdown.ARTICLE: "by_article",
+    }
+    assert all(getattr(full, name) for name in fields.values() if name != "by_article")
+    for asked in [set(), *({b} for b in Breakdown)]:
+        some = await hotline_stats(week, actor=agent, breakdowns=asked)
+        assert some.total == full.total, asked
+        for breakdown, name in fields.items():
+            expected = getattr(full, name) if breakdown in asked else []
+            assert getattr(some, name) == expected, (asked, name)
