@@ -77,6 +77,7 @@ class AccountEvent(Model):
 
     class Meta:
         table = "account_event"
+        indexes = (("account_id",),)
 
 
 class ClientKey(Model):

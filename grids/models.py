@@ -104,6 +104,7 @@ class GridWorker(Model):
 
     class Meta:
         table = "grid_worker"
+        indexes = (("grid_id",),)
 
 
 class GridAssignmentEvent(Model):

@@ -128,6 +128,7 @@ class MerchantStaff(Model):
 
     class Meta:
         table = "merchant_staff"
+        indexes = (("merchant_id",),)
 
 
 class MerchantEvent(Model):
@@ -148,6 +149,7 @@ class MerchantEvent(Model):
 
     class Meta:
         table = "merchant_event"
+        indexes = (("merchant_id",),)
 
 
 class Order(Model):
@@ -255,3 +257,4 @@ class OrderEvent(Model):
 
     class Meta:
         table = "order_event"
+        indexes = (("order_id",),)

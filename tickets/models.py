@@ -192,6 +192,9 @@ class Ticket(Model):
             # A department's tickets newest first, whatever their statuses.
             ("department_id", "received_at", "status"),
             ("citizen_phone", "received_at"),
+            # A citizen's own tickets, and a master's merged followers.
+            ("citizen_id", "received_at"),
+            ("merged_into_id",),
             ("warning", "status"),
             ("status", "due_at"),
             ("received_at", "id"),
@@ -247,8 +250,12 @@ class TicketEvent(Model):
 
     class Meta:
         table = "ticket_event"
-        # A body sees the tickets ever dispatched or transferred to it.
-        indexes = (("department_id", "action"),)
+        indexes = (
+            # A ticket's history.
+            ("ticket_id", "occurred_at"),
+            # A body sees the tickets ever dispatched or transferred to it.
+            ("department_id", "action"),
+        )
 
 
 class ExtensionRequest(Model):
@@ -273,6 +280,7 @@ class ExtensionRequest(Model):
 
     class Meta:
         table = "ticket_extension"
+        indexes = (("ticket_id",),)
 
 
 class CalendarDay(Model):
@@ -352,7 +360,7 @@ class Consultation(Model):
 
     class Meta:
         table = "ticket_consultation"
-        indexes = (("specialist_id", "status"),)
+        indexes = (("specialist_id", "status"), ("ticket_id",))
 
 
 class TicketOrder(Model):
@@ -370,6 +378,7 @@ class TicketOrder(Model):
 
     class Meta:
         table = "ticket_order"
+        indexes = (("ticket_id",),)
 
 
 class Article(Model):
@@ -428,3 +437,4 @@ class ArticleRevision(Model):
 
     class Meta:
         table = "knowledge_article_revision"
+        indexes = (("article_id",),)

@@ -1,0 +1,20 @@
+"""Indexes on the foreign keys whose rows are read by their parent (a ticket's history,
+an order's, a citizen's tickets, a master's merged followers, a grid's workers ...):
+neither database indexes a foreign key by itself, and at a million tickets each such
+read scanned its whole table."""
+
+from tortoise import migrations
+from tortoise.migrations import operations as ops
+from tortoise.indexes import Index
+
+class Migration(migrations.Migration):
+    dependencies = [('accounts', '0004_client_keys')]
+
+    initial = False
+
+    operations = [
+        ops.AddIndex(
+            model_name='AccountEvent',
+            index=Index(fields=['account_id']),
+        ),
+    ]
