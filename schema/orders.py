@@ -595,7 +595,13 @@ class OfferEvent:
 
 @strawberry.type(description="An order changed.")
 class OrderUpdate:
-    previous: OrderStatus | None
+    previous: OrderStatus | None = strawberry.field(
+        description="The status the order left (null when it was placed)."
+    )
+    status: OrderStatus = strawberry.field(
+        description="The status this change moved the order to. `order` is the order as it "
+        "is when the message is sent: after quick successive changes, already further along."
+    )
     occurred_at: datetime
     order: Order
 
@@ -641,6 +647,7 @@ class OrderSubscriptions:
                 previous = event.payload.get("previous")
                 yield OrderUpdate(
                     previous=OrderStatus(previous) if previous else None,
+                    status=OrderStatus(event.payload["status"]),
                     occurred_at=event.occurred_at,
                     order=Order.of(record),
                 )
