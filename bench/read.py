@@ -69,7 +69,7 @@ from accounts.models import Account, Role
 from accounts.service import Principal
 from accounts.tokens import TokenIssuer
 from api import db
-from api.app import create_app
+from api.app import create_app, freeze_heap
 from api.cli import DEMO_MERCHANTS, DEMO_TICKETS
 from api.settings import Settings
 from grids.demo import DEMO_PASSWORD, seed_demo_city
@@ -790,6 +790,7 @@ async def in_process(path: Path, facts: Facts, seconds: float, concurrency: int)
         transport = httpx2.ASGITransport(app=bench_app(settings))
         async with httpx2.AsyncClient(transport=transport, base_url="http://bench") as client:
             tokens = await _tokens(client, "/standard/graphql")
+            freeze_heap("start-up")  # as the app's lifespan does, which runs in servers
             for operation in operations(facts):
                 token = tokens[operation.account]
                 calls = {

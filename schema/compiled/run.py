@@ -18,6 +18,7 @@ from graphql import GraphQLSchema
 from graphql.execution import get_argument_values, get_variable_values
 from graphql.pyutils import Path
 from graphql.type import GraphQLResolveInfo
+from strawberry.execution.is_awaitable import optimized_is_awaitable
 from strawberry.types import Info
 
 from schema.compiled.drive import Unsupported, resolve_all
@@ -114,9 +115,11 @@ class Run:
             raise
         pending: list[Awaitable[Any]] = []
         where: list[tuple[list[Any], int]] = []
-        for column in columns:
+        for field, column in zip(plan.fields, columns, strict=True):
+            if field.call is None and field.resolve is None:
+                continue  # an attribute of the object or a constant: a value
             for i, value in enumerate(column):
-                if inspect.isawaitable(value):
+                if optimized_is_awaitable(value):
                     pending.append(value)
                     where.append((column, i))
         if pending:
