@@ -167,7 +167,9 @@ class Run:
             raise Fallback(f"{field.parent_type.name}.{field.name} raised {error!r}") from error
 
     async def _complete(self, completion: Completion, values: list[Any]) -> list[Any]:
-        if completion.non_null and any(value is None for value in values):
+        # Counted by identity: the values are the resolvers' data, compared with None.
+        nulls = sum(1 for value in values if value is None)
+        if completion.non_null and nulls:
             raise Fallback("null for a non-null field")
         if isinstance(completion, Leaf):
             coerce = completion.coerce
@@ -175,7 +177,7 @@ class Run:
                 out = [None if value is None else coerce(value) for value in values]
             except Exception as error:
                 raise Fallback(f"a value does not coerce: {error}") from error
-            if any(o is None for o, v in zip(out, values, strict=True) if v is not None):
+            if sum(1 for o in out if o is None) != nulls:
                 raise Fallback("a value coerced to null")
             return out
         present = [value for value in values if value is not None]
