@@ -8,9 +8,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from tortoise.queryset import QuerySet
+
 from grids.geometry import cell_key, covers, valid_point
 from grids.models import CODE_MAX_LENGTH, NAME_MAX_LENGTH, Area, AreaLevel, GridType
 from wuyou.pagination import Page, page_from_rows
+from wuyou.rows import RowReader
 
 #: The level directly below each level.
 CHILD_LEVEL: Mapping[AreaLevel, AreaLevel] = {
@@ -76,16 +79,24 @@ def plausible_code(code: str) -> bool:
     return 0 < len(code) <= CODE_MAX_LENGTH
 
 
+_AREAS = RowReader(Area, _COLUMNS)
+
+
 def _record(row: Mapping[str, Any]) -> AreaRecord:
     return AreaRecord(**{column: row[column] for column in _COLUMNS})
+
+
+async def read_areas(query: QuerySet[Area]) -> list[AreaRecord]:
+    """The areas ``query`` selects, in its order (one statement)."""
+    return [AreaRecord(*row) for row in await _AREAS.read(query)]
 
 
 async def get_area(code: str) -> AreaRecord | None:
     """The area with ``code``, or None."""
     if not plausible_code(code):
         return None
-    rows = await Area.filter(code=code).values(*_COLUMNS)
-    return _record(rows[0]) if rows else None
+    found = await read_areas(Area.filter(code=code))
+    return found[0] if found else None
 
 
 async def get_areas_by_id(ids: Iterable[int]) -> dict[int, AreaRecord]:
@@ -93,7 +104,7 @@ async def get_areas_by_id(ids: Iterable[int]) -> dict[int, AreaRecord]:
     wanted = list(set(ids))
     if not wanted:
         return {}
-    return {r["id"]: _record(r) for r in await Area.filter(id__in=wanted).values(*_COLUMNS)}
+    return {a.id: a for a in await read_areas(Area.filter(id__in=wanted))}
 
 
 async def get_areas_by_code(codes: Iterable[str]) -> dict[str, AreaRecord]:
@@ -101,7 +112,7 @@ async def get_areas_by_code(codes: Iterable[str]) -> dict[str, AreaRecord]:
     wanted = [code for code in set(codes) if plausible_code(code)]
     if not wanted:
         return {}
-    return {r["code"]: _record(r) for r in await Area.filter(code__in=wanted).values(*_COLUMNS)}
+    return {a.code: a for a in await read_areas(Area.filter(code__in=wanted))}
 
 
 async def list_areas(area_filter: AreaFilter, *, first: int, after: str | None) -> Page[AreaRecord]:
@@ -132,8 +143,8 @@ async def list_areas(area_filter: AreaFilter, *, first: int, after: str | None) 
     total = await query.count()
     if after is not None:
         query = query.filter(code__gt=after[:CODE_MAX_LENGTH])
-    rows = await query.order_by("code").limit(first + 1).values(*_COLUMNS)
-    return page_from_rows([_record(r) for r in rows], first, total, after_given=after is not None)
+    found = await read_areas(query.order_by("code").limit(first + 1))
+    return page_from_rows(found, first, total, after_given=after is not None)
 
 
 async def children_of(parent_ids: Iterable[int]) -> dict[int, list[AreaRecord]]:
@@ -141,8 +152,9 @@ async def children_of(parent_ids: Iterable[int]) -> dict[int, list[AreaRecord]]:
     wanted = list(set(parent_ids))
     result: dict[int, list[AreaRecord]] = {pid: [] for pid in wanted}
     if wanted:
-        for row in await Area.filter(parent_id__in=wanted).order_by("code").values(*_COLUMNS):
-            result[row["parent_id"]].append(_record(row))
+        for area in await read_areas(Area.filter(parent_id__in=wanted).order_by("code")):
+            assert area.parent_id is not None
+            result[area.parent_id].append(area)
     return result
 
 

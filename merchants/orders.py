@@ -21,7 +21,13 @@ from grids.areas import AreaRecord, area_at
 from merchants import dispatch, live, observers
 from merchants.models import Merchant, Order, OrderEvent, OrderStatus
 from merchants.providers import merchant_of
-from merchants.records import ORDER_COLUMNS, OrderRecord, get_order, get_orders_by_id
+from merchants.records import (
+    ORDER_COLUMNS,
+    OrderRecord,
+    get_order,
+    get_orders_by_id,
+    read_orders,
+)
 from plugins import guard
 from plugins.forms import Location, clean_form, to_json
 from plugins.identifiers import is_mobile, normalise_mobile
@@ -498,7 +504,5 @@ async def list_orders(
     total = await query.count()
     if after is not None:
         query = query.filter(id__lt=after)
-    rows = await query.order_by("-id").limit(first + 1).values(*ORDER_COLUMNS)
-    return page_from_rows(
-        [OrderRecord(**r) for r in rows], first, total, after_given=after is not None
-    )
+    found = await read_orders(query.order_by("-id").limit(first + 1))
+    return page_from_rows(found, first, total, after_given=after is not None)

@@ -9,7 +9,10 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
+from tortoise.queryset import QuerySet
+
 from merchants.models import Offer, OfferStatus, Order, OrderEvent, OrderStatus
+from wuyou.rows import RowReader
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,6 +90,19 @@ class OrderEventRecord:
 ORDER_COLUMNS = tuple(OrderRecord.__dataclass_fields__)
 OFFER_COLUMNS = tuple(OfferRecord.__dataclass_fields__)
 _EVENT_COLUMNS = tuple(OrderEventRecord.__dataclass_fields__)
+_ORDERS = RowReader(Order, ORDER_COLUMNS)
+_OFFERS = RowReader(Offer, OFFER_COLUMNS)
+_EVENTS = RowReader(OrderEvent, _EVENT_COLUMNS)
+
+
+async def read_orders(query: QuerySet[Order]) -> list[OrderRecord]:
+    """The orders ``query`` selects, in its order (one statement)."""
+    return [OrderRecord(*row) for row in await _ORDERS.read(query)]
+
+
+async def read_offers(query: QuerySet[Offer]) -> list[OfferRecord]:
+    """The offers ``query`` selects, in its order (one statement)."""
+    return [OfferRecord(*row) for row in await _OFFERS.read(query)]
 
 
 async def get_orders_by_id(ids: Iterable[int]) -> dict[int, OrderRecord]:
@@ -94,14 +110,13 @@ async def get_orders_by_id(ids: Iterable[int]) -> dict[int, OrderRecord]:
     wanted = list(set(ids))
     if not wanted:
         return {}
-    rows = await Order.filter(id__in=wanted).values(*ORDER_COLUMNS)
-    return {r["id"]: OrderRecord(**r) for r in rows}
+    return {o.id: o for o in await read_orders(Order.filter(id__in=wanted))}
 
 
 async def get_order(number: str) -> OrderRecord | None:
     """The order with ``number``."""
-    rows = await Order.filter(number=number[:20]).values(*ORDER_COLUMNS)
-    return OrderRecord(**rows[0]) if rows else None
+    found = await read_orders(Order.filter(number=number[:20]))
+    return found[0] if found else None
 
 
 async def get_offers(ids: Iterable[int]) -> dict[int, OfferRecord]:
@@ -109,8 +124,7 @@ async def get_offers(ids: Iterable[int]) -> dict[int, OfferRecord]:
     wanted = list(set(ids))
     if not wanted:
         return {}
-    rows = await Offer.filter(id__in=wanted).values(*OFFER_COLUMNS)
-    return {r["id"]: OfferRecord(**r) for r in rows}
+    return {o.id: o for o in await read_offers(Offer.filter(id__in=wanted))}
 
 
 async def offers_of_merchant(
@@ -120,8 +134,7 @@ async def offers_of_merchant(
     query = Offer.filter(merchant_id=merchant_id)
     if statuses is not None:
         query = query.filter(status__in=list(statuses))
-    rows = await query.order_by("-offered_at", "-id").limit(limit).values(*OFFER_COLUMNS)
-    return [OfferRecord(**r) for r in rows]
+    return await read_offers(query.order_by("-offered_at", "-id").limit(limit))
 
 
 async def offers_of_orders(order_ids: Iterable[int]) -> dict[int, list[OfferRecord]]:
@@ -129,9 +142,8 @@ async def offers_of_orders(order_ids: Iterable[int]) -> dict[int, list[OfferReco
     result: dict[int, list[OfferRecord]] = defaultdict(list)
     wanted = list(set(order_ids))
     if wanted:
-        rows = await Offer.filter(order_id__in=wanted).order_by("id").values(*OFFER_COLUMNS)
-        for row in rows:
-            result[row["order_id"]].append(OfferRecord(**row))
+        for offer in await read_offers(Offer.filter(order_id__in=wanted).order_by("id")):
+            result[offer.order_id].append(offer)
     return result
 
 
@@ -140,7 +152,8 @@ async def history_of(order_ids: Iterable[int]) -> dict[int, list[OrderEventRecor
     result: dict[int, list[OrderEventRecord]] = defaultdict(list)
     wanted = list(set(order_ids))
     if wanted:
-        rows = await OrderEvent.filter(order_id__in=wanted).order_by("id").values(*_EVENT_COLUMNS)
-        for row in rows:
-            result[row["order_id"]].append(OrderEventRecord(**row))
+        query = OrderEvent.filter(order_id__in=wanted).order_by("id")
+        for row in await _EVENTS.read(query):
+            event = OrderEventRecord(*row)
+            result[event.order_id].append(event)
     return result

@@ -19,7 +19,7 @@ from schema.grids import Department
 from schema.ids import cursor_row_id, row_id, row_id_of, row_ids
 from schema.pagination import Connection, decode_cursor, page_size
 from schema.ticket_mutations import TicketStepPayload
-from schema.tickets import Ticket
+from schema.tickets import Ticket, ticket_connection, ticket_view
 from tickets import desks, specialists, visibility
 from tickets.desks import DeskFigures
 from tickets.models import ConsultationStatus, Desk
@@ -166,7 +166,7 @@ class Consultation(relay.Node):
         if not await info.context.ticket_visible().load(self.record.ticket_id):
             return None
         record = await info.context.loaders.ticket_by_id.load(self.record.ticket_id)
-        return Ticket.of(record) if record else None
+        return Ticket.of(record, await ticket_view(info)) if record else None
 
 
 @strawberry.type(description="A desk's figures over the tickets of hotlineStats' period.")
@@ -334,7 +334,8 @@ class DeskMutations:
             )
         except DomainError as error:
             return SetTicketDeskPayload(ticket=None, errors=user_errors(error))
-        return SetTicketDeskPayload(ticket=Ticket.of(record), errors=[])
+        ticket = Ticket.of(record, await ticket_view(info))
+        return SetTicketDeskPayload(ticket=ticket, errors=[])
 
     @strawberry.mutation(
         description="Bring a policy specialist onto a ticket (the three-way call) with the "
@@ -432,7 +433,7 @@ class DeskQueries:
             )
         except DomainError as error:
             raise BadUserInput.of(error, "after") from error
-        return Connection[Ticket].of(page, kind="Ticket", key=page.cursor_of, node=Ticket.of)
+        return await ticket_connection(info, page)
 
     @strawberry.field(
         description="Policy specialists, in the order they were registered (agents, "

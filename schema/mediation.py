@@ -11,7 +11,7 @@ from accounts.models import Role
 from schema.context import Context
 from schema.errors import UserError, user_errors
 from schema.orders import Order
-from schema.tickets import Ticket
+from schema.tickets import Ticket, ticket_view
 from tickets import mediation
 from tickets.models import OrderLinkPurpose
 from tickets.order_links import TicketOrderRecord, sees_linked_order
@@ -126,5 +126,7 @@ class MediationMutations:
         except DomainError as error:
             return ReferToMediationPayload(ticket=None, order=None, errors=user_errors(error))
         return ReferToMediationPayload(
-            ticket=Ticket.of(referral.ticket), order=Order.of(referral.order), errors=[]
+            ticket=Ticket.of(referral.ticket, await ticket_view(info)),
+            order=Order.of(referral.order),
+            errors=[],
         )

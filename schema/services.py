@@ -191,10 +191,24 @@ class ServiceType:
         return None if example is None else cast(JSON, dict(example))
 
 
+#: Service types as GraphQL objects, built once per registered type (at most this many).
+MAX_BUILT_TYPES = 256
+_built: dict[str, ServiceType] = {}
+
+
 def service_type_of(code: str) -> ServiceType | None:
-    """The GraphQL type for a registered service type code."""
+    """The GraphQL type for a registered service type code: built once for the process
+    (a page of 50 orders names a handful of types; building each one's form, pricing and
+    qualifications anew cost a twentieth of the merchant app's desk)."""
     spec = service_registry().get(code)
-    return ServiceType.of(spec) if spec else None
+    if spec is None:
+        return None
+    built = _built.get(code)
+    if built is None or built.spec is not spec:  # a registry loaded anew (tests)
+        if len(_built) >= MAX_BUILT_TYPES:
+            _built.clear()
+        built = _built[code] = ServiceType.of(spec)
+    return built
 
 
 @strawberry.type
@@ -202,9 +216,10 @@ class ServiceQueries:
     @strawberry.field(description="Every service type on offer, in catalogue order.")
     def service_types(self, provider_kind: ProviderKind | None = None) -> list[ServiceType]:
         return [
-            ServiceType.of(spec)
+            built
             for spec in service_registry()
-            if provider_kind is None or spec.provider_kind is provider_kind
+            if (provider_kind is None or spec.provider_kind is provider_kind)
+            and (built := service_type_of(spec.code)) is not None
         ]
 
     @strawberry.field(description="The service type with this code.")

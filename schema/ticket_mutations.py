@@ -18,7 +18,7 @@ from schema.context import Context
 from schema.errors import UserError, user_errors
 from schema.ids import row_id, row_id_of
 from schema.merchants import LatLngInput
-from schema.tickets import Extension, Ticket
+from schema.tickets import Extension, Ticket, ticket_view
 from tickets import extensions, grid_events, merging, oversight, workflow
 from tickets.extensions import ExtensionRecord
 from tickets.intake import TicketRequest, create_ticket
@@ -42,12 +42,12 @@ class TicketStepPayload:
 P = TypeVar("P", bound=TicketStepPayload)
 
 
-async def _step(payload: type[P], call: Awaitable[TicketRecord]) -> P:
+async def _step(info: Info, payload: type[P], call: Awaitable[TicketRecord]) -> P:
     try:
         record = await call
     except DomainError as error:
         return payload(ticket=None, errors=user_errors(error))
-    return payload(ticket=Ticket.of(record), errors=[])
+    return payload(ticket=Ticket.of(record, await ticket_view(info)), errors=[])
 
 
 @strawberry.input(description="A call, message or visit to record as a ticket.")
@@ -317,7 +317,7 @@ class TicketMutations:
             idempotency_key=input.idempotency_key,
             desk=input.desk,
         )
-        return await _step(CreateTicketPayload, create_ticket(request, actor=actor))
+        return await _step(info, CreateTicketPayload, create_ticket(request, actor=actor))
 
     @strawberry.mutation(
         description="Send a received, returned or reopened ticket to a body (派单); its "
@@ -333,12 +333,12 @@ class TicketMutations:
             note=input.note,
             actor=actor,
         )
-        return await _step(DispatchTicketPayload, call)
+        return await _step(info, DispatchTicketPayload, call)
 
     @strawberry.mutation(description="Sign for a ticket (签收) and start work (its body).")
     async def sign_ticket(self, info: Info, input: SignTicketInput) -> SignTicketPayload:
         actor = await info.context.require(Role.DEPARTMENT)
-        return await _step(SignTicketPayload, workflow.sign(number=input.number, actor=actor))
+        return await _step(info, SignTicketPayload, workflow.sign(number=input.number, actor=actor))
 
     @strawberry.mutation(
         description="Send a dispatched ticket back to the agents (退单) with the reason, within "
@@ -347,7 +347,7 @@ class TicketMutations:
     async def return_ticket(self, info: Info, input: ReturnTicketInput) -> ReturnTicketPayload:
         actor = await info.context.require(Role.DEPARTMENT, Role.ADMIN)
         call = workflow.return_ticket(number=input.number, reason=input.reason, actor=actor)
-        return await _step(ReturnTicketPayload, call)
+        return await _step(info, ReturnTicketPayload, call)
 
     @strawberry.mutation(
         description="Pass a ticket to another body (转办); it consents by signing (agents, or "
@@ -363,7 +363,7 @@ class TicketMutations:
             note=input.note,
             actor=actor,
         )
-        return await _step(TransferTicketPayload, call)
+        return await _step(info, TransferTicketPayload, call)
 
     @strawberry.mutation(
         description="Finish a ticket (办结) with the reply to the citizen (its body)."
@@ -371,7 +371,7 @@ class TicketMutations:
     async def resolve_ticket(self, info: Info, input: ResolveTicketInput) -> ResolveTicketPayload:
         actor = await info.context.require(Role.DEPARTMENT)
         call = workflow.resolve(number=input.number, reply=input.reply, actor=actor)
-        return await _step(ResolveTicketPayload, call)
+        return await _step(info, ResolveTicketPayload, call)
 
     @strawberry.mutation(
         description="Answer a ticket at first contact (一次办结), without a body (agents)."
@@ -388,7 +388,7 @@ class TicketMutations:
         call = workflow.resolve_at_intake(
             number=input.number, reply=input.reply, actor=actor, article_id=article_id
         )
-        return await _step(ResolveAtIntakePayload, call)
+        return await _step(info, ResolveAtIntakePayload, call)
 
     @strawberry.mutation(
         description="Record the citizen's satisfaction (回访): CLOSED, or REOPENED (重办) back "
@@ -399,13 +399,13 @@ class TicketMutations:
         call = workflow.revisit(
             number=input.number, answer=input.answer, note=input.note, actor=actor
         )
-        return await _step(RevisitTicketPayload, call)
+        return await _step(info, RevisitTicketPayload, call)
 
     @strawberry.mutation(description="Urge the body handling a ticket (催办) (agents).")
     async def urge_ticket(self, info: Info, input: UrgeTicketInput) -> UrgeTicketPayload:
         actor = await info.context.require(*_AGENTS)
         call = oversight.urge(number=input.number, note=input.note, actor=actor)
-        return await _step(UrgeTicketPayload, call)
+        return await _step(info, UrgeTicketPayload, call)
 
     @strawberry.mutation(
         description="Put a ticket under supervision (督办) (agents); overdue tickets are "
@@ -416,7 +416,7 @@ class TicketMutations:
     ) -> SuperviseTicketPayload:
         actor = await info.context.require(*_AGENTS)
         call = oversight.supervise(number=input.number, note=input.note, actor=actor)
-        return await _step(SuperviseTicketPayload, call)
+        return await _step(info, SuperviseTicketPayload, call)
 
     @strawberry.mutation(
         description="Add a note to a ticket's history (agents, its body, its grid's workers)."
@@ -424,7 +424,7 @@ class TicketMutations:
     async def add_ticket_note(self, info: Info, input: AddTicketNoteInput) -> AddTicketNotePayload:
         actor = await info.context.require(*_AGENTS, Role.DEPARTMENT, Role.GRID_WORKER)
         call = oversight.add_note(number=input.number, note=input.note, actor=actor)
-        return await _step(AddTicketNotePayload, call)
+        return await _step(info, AddTicketNotePayload, call)
 
     @strawberry.mutation(
         description="Merge duplicates into a master ticket: they follow it and close with it "
@@ -438,7 +438,7 @@ class TicketMutations:
             note=input.note,
             actor=actor,
         )
-        return await _step(MergeTicketsPayload, call)
+        return await _step(info, MergeTicketsPayload, call)
 
     @strawberry.mutation(
         description="Ask for more working days (延期) on a ticket in progress (its body); the "
@@ -495,7 +495,7 @@ class TicketMutations:
             idempotency_key=input.idempotency_key,
         )
         call = grid_events.report_grid_event(request, actor=actor)
-        return await _step(ReportGridEventPayload, call)
+        return await _step(info, ReportGridEventPayload, call)
 
     @strawberry.mutation(
         description="Settle a grid event on the spot (就地解决) before its body signs for it "
@@ -504,4 +504,4 @@ class TicketMutations:
     async def resolve_on_site(self, info: Info, input: ResolveOnSiteInput) -> ResolveOnSitePayload:
         actor = await info.context.require(Role.GRID_WORKER)
         call = grid_events.resolve_on_site(number=input.number, note=input.note, actor=actor)
-        return await _step(ResolveOnSitePayload, call)
+        return await _step(info, ResolveOnSitePayload, call)

@@ -4,6 +4,7 @@ department's queue, and live updates."""
 from __future__ import annotations
 
 from collections.abc import AsyncGenerator, Iterable
+from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Annotated
 
@@ -14,6 +15,7 @@ from accounts.models import Role
 from accounts.service import Principal
 from grids.catalogue import get_department
 from schema.context import Context
+from schema.dataloaders import AwaitableOrValue, loaded, then
 from schema.errors import BadUserInput
 from schema.grids import Area, Channel, Department, LatLng
 from schema.ids import row_id
@@ -75,14 +77,30 @@ async def _viewer_department(info: Info, principal: Principal | None) -> int | N
     return department.id if department else None
 
 
-async def _internal(info: Info) -> bool:
-    """Whether the viewer sees a ticket's internal workings (staff do, citizens don't)."""
-    return visibility.sees_internals(await info.context.principal())
+@dataclass(frozen=True, slots=True)
+class TicketView:
+    """Who reads tickets in a request, worked out once (:func:`ticket_view`): each
+    ticket's internal and masked fields are then read without awaiting anything."""
+
+    principal: Principal | None
+    #: The viewer's department, for DEPARTMENT accounts.
+    department_id: int | None
+    #: Whether the viewer sees the internal workings (staff do, citizens don't).
+    internal: bool
+
+    def sees_personal(self, record: TicketRecord) -> bool:
+        """Whether the viewer sees ``record``'s citizen name and phone unmasked."""
+        return visibility.sees_phone(self.principal, record, self.department_id)
 
 
-async def _sees_personal(info: Info, record: TicketRecord) -> bool:
+async def ticket_view(info: Info) -> TicketView:
+    """The signed-in viewer, as tickets are shown to them."""
     principal = await info.context.principal()
-    return visibility.sees_phone(principal, record, await _viewer_department(info, principal))
+    return TicketView(
+        principal=principal,
+        department_id=await _viewer_department(info, principal),
+        internal=visibility.sees_internals(principal),
+    )
 
 
 @strawberry.type(
@@ -274,13 +292,15 @@ class Ticket(relay.Node):
     revisited_at: datetime | None
     closed_at: datetime | None
     record: strawberry.Private[TicketRecord]
+    view: strawberry.Private[TicketView]
 
     @classmethod
     def resolve_id(cls, root: Ticket, *, info: Info) -> str:
         return root.number
 
     @classmethod
-    def of(cls, record: TicketRecord) -> Ticket:
+    def of(cls, record: TicketRecord, view: TicketView) -> Ticket:
+        """``record`` as ``view``'s viewer sees it."""
         return cls(
             number=record.number,
             kind=record.kind,
@@ -301,39 +321,40 @@ class Ticket(relay.Node):
             revisited_at=record.revisited_at,
             closed_at=record.closed_at,
             record=record,
+            view=view,
         )
 
     @classmethod
     async def resolve_nodes(  # type: ignore[override]
         cls, *, info: Info, node_ids: Iterable[str], required: bool = False
     ) -> list[Ticket | None]:
-        principal = await info.context.principal()
-        found = [await queries.get_visible_ticket(principal, n) for n in node_ids]
-        return [cls.of(r) if r else None for r in found]
+        view = await ticket_view(info)
+        found = [await queries.get_visible_ticket(view.principal, n) for n in node_ids]
+        return [cls.of(r, view) if r else None for r in found]
 
     @strawberry.field(description="What the citizen is told of the status.")
     def public_status(self) -> PublicStatus:
         return visibility.public_status(self.record)
 
     @strawberry.field(description="Where it is in the lifecycle; null for citizens.")
-    async def status(self, info: Info) -> TicketStatus | None:
-        return self.record.status if await _internal(info) else None
+    def status(self) -> TicketStatus | None:
+        return self.record.status if self.view.internal else None
 
     @strawberry.field(description="Under supervision (督办); null for citizens.")
-    async def supervised(self, info: Info) -> bool | None:
-        return self.record.supervised if await _internal(info) else None
+    def supervised(self) -> bool | None:
+        return self.record.supervised if self.view.internal else None
 
     @strawberry.field(description="How often it was urged (催办); null for citizens.")
-    async def urge_count(self, info: Info) -> int | None:
-        return self.record.urge_count if await _internal(info) else None
+    def urge_count(self) -> int | None:
+        return self.record.urge_count if self.view.internal else None
 
     @strawberry.field(description="How often a body returned it (退单); null for citizens.")
-    async def return_count(self, info: Info) -> int | None:
-        return self.record.return_count if await _internal(info) else None
+    def return_count(self) -> int | None:
+        return self.record.return_count if self.view.internal else None
 
     @strawberry.field(description="Its deadlines; null for citizens.")
-    async def deadlines(self, info: Info) -> TicketDeadlines | None:
-        if not await _internal(info):
+    def deadlines(self) -> TicketDeadlines | None:
+        if not self.view.internal:
             return None
         record = self.record
         return TicketDeadlines(
@@ -347,39 +368,39 @@ class Ticket(relay.Node):
         description="The deadline that runs now: signing while dispatched, completion while in "
         "progress, the revisit once resolved; null when none runs, and for citizens."
     )
-    async def due_at(self, info: Info) -> datetime | None:
-        return self.record.due_at if await _internal(info) else None
+    def due_at(self) -> datetime | None:
+        return self.record.due_at if self.view.internal else None
 
     @strawberry.field(description="How late it runs; null for citizens.")
-    async def warning(self, info: Info) -> SlaWarning | None:
-        return self.record.warning if await _internal(info) else None
+    def warning(self) -> SlaWarning | None:
+        return self.record.warning if self.view.internal else None
 
     @strawberry.field(
         description="Overdue: the running deadline has passed (open, or awaiting a late "
         "revisit), as the overdue filter and hotlineStats.overdueNow count it; null for "
         "citizens."
     )
-    async def overdue(self, info: Info) -> bool | None:
-        return queries.is_overdue(self.record, clock.now()) if await _internal(info) else None
+    def overdue(self) -> bool | None:
+        return queries.is_overdue(self.record, clock.now()) if self.view.internal else None
 
     @strawberry.field(
         description="Seconds until the running deadline; negative once overdue, null when "
         "no deadline runs, and for citizens."
     )
-    async def seconds_remaining(self, info: Info) -> int | None:
-        if self.record.due_at is None or not await _internal(info):
+    def seconds_remaining(self) -> int | None:
+        if self.record.due_at is None or not self.view.internal:
             return None
         return int((self.record.due_at - clock.now()).total_seconds())
 
     @strawberry.field(description="The citizen's name; masked (张*) for most viewers.")
-    async def citizen_name(self, info: Info) -> str:
+    def citizen_name(self) -> str:
         name = self.record.citizen_name
-        return name if await _sees_personal(info, self.record) else mask_name(name) or ""
+        return name if self.view.sees_personal(self.record) else mask_name(name) or ""
 
     @strawberry.field(description="The citizen's phone; masked (138****1234) for most viewers.")
-    async def citizen_phone(self, info: Info) -> str:
+    def citizen_phone(self) -> str:
         phone = self.record.citizen_phone
-        return phone if await _sees_personal(info, self.record) else mask_phone(phone) or ""
+        return phone if self.view.sees_personal(self.record) else mask_phone(phone) or ""
 
     @strawberry.field
     def location(self) -> LatLng | None:
@@ -387,34 +408,35 @@ class Ticket(relay.Node):
             return None
         return LatLng(lat=self.record.lat, lng=self.record.lng)
 
-    @strawberry.field(description="The grid the location falls in.")
-    async def grid(self, info: Info) -> Area | None:
+    # The related records come at once when the page's statement read them (see
+    # schema.dataloaders.loaded), so these resolvers are plain functions.
+
+    @strawberry.field(description="The grid the location falls in.", graphql_type=Area | None)
+    def grid(self, info: Info) -> AwaitableOrValue[Area | None]:
         if self.record.grid_id is None:
             return None
-        record = await info.context.loaders.area_by_id.load(self.record.grid_id)
-        return Area.of(record) if record else None
+        return then(loaded(info.context.loaders.area_by_id, self.record.grid_id), Area.of)
 
-    @strawberry.field(description="Where it came in.")
-    async def channel(self, info: Info) -> Channel:
-        record = await info.context.loaders.channel_by_id.load(self.record.channel_id)
-        assert record is not None
-        return Channel.of(record)
+    @strawberry.field(description="Where it came in.", graphql_type=Channel)
+    def channel(self, info: Info) -> AwaitableOrValue[Channel | None]:
+        return then(loaded(info.context.loaders.channel_by_id, self.record.channel_id), Channel.of)
 
-    @strawberry.field
-    async def category(self, info: Info) -> TicketCategory | None:
+    @strawberry.field(graphql_type=TicketCategory | None)
+    def category(self, info: Info) -> AwaitableOrValue[TicketCategory | None]:
         if self.record.category_id is None:
             return None
-        record = await info.context.loaders.category_by_id.load(self.record.category_id)
-        return TicketCategory.of(record) if record else None
+        found = loaded(info.context.loaders.category_by_id, self.record.category_id)
+        return then(found, TicketCategory.of)
 
     @strawberry.field(
-        description="The body handling it now; null before dispatch or once returned."
+        description="The body handling it now; null before dispatch or once returned.",
+        graphql_type=Department | None,
     )
-    async def department(self, info: Info) -> Department | None:
+    def department(self, info: Info) -> AwaitableOrValue[Department | None]:
         if self.record.department_id is None:
             return None
-        record = await info.context.loaders.department_by_id.load(self.record.department_id)
-        return Department.of(record) if record else None
+        found = loaded(info.context.loaders.department_by_id, self.record.department_id)
+        return then(found, Department.of)
 
     @strawberry.field(
         description="Every step, oldest first. Citizens see the public steps only (received, "
@@ -436,17 +458,17 @@ class Ticket(relay.Node):
 
     @strawberry.field(description="An earlier ticket from the same phone about the same matter.")
     async def likely_duplicate_of(self, info: Info) -> Ticket | None:
-        return await _related(info, self.record.likely_duplicate_of_id)
+        return await _related(info, self.view, self.record.likely_duplicate_of_id)
 
     @strawberry.field(description="The master ticket this one was merged into; it follows it.")
     async def merged_into(self, info: Info) -> Ticket | None:
-        return await _related(info, self.record.merged_into_id)
+        return await _related(info, self.view, self.record.merged_into_id)
 
     @strawberry.field(description="Duplicates merged into this one; they close with it.")
     async def merged_tickets(self, info: Info) -> list[Ticket]:
         records = await info.context.loaders.merged_tickets.load(self.record.id)
         seen = await info.context.ticket_visible().load_many([r.id for r in records])
-        return [Ticket.of(r) for r, visible in zip(records, seen, strict=True) if visible]
+        return [Ticket.of(r, self.view) for r, ok in zip(records, seen, strict=True) if ok]
 
     @strawberry.field(
         description="The desk it is marked for (企业服务专席, 政务诚信受理专席), if any."
@@ -461,7 +483,7 @@ class Ticket(relay.Node):
     async def consultations(
         self, info: Info
     ) -> list[Annotated[Consultation, strawberry.lazy("schema.desks")]] | None:
-        if not await _internal(info):
+        if not self.view.internal:
             return None
         from schema.desks import Consultation  # desks builds on this module
 
@@ -501,14 +523,14 @@ class Ticket(relay.Node):
         return [Extension.of(r) for r in records]
 
 
-async def _related(info: Info, ticket_id: int | None) -> Ticket | None:
+async def _related(info: Info, view: TicketView, ticket_id: int | None) -> Ticket | None:
     """A linked ticket, if the viewer may see it."""
     if ticket_id is None:
         return None
     record = await info.context.loaders.ticket_by_id.load(ticket_id)
     if record is None or not await info.context.ticket_visible().load(ticket_id):
         return None
-    return Ticket.of(record)
+    return Ticket.of(record, view)
 
 
 @strawberry.input(description="Which tickets to list; every criterion given must hold.")
@@ -559,16 +581,29 @@ class TicketFilter:
         )
 
 
-def _connection(page: queries.TicketPage) -> Connection[Ticket]:
-    return Connection[Ticket].of(page, kind="Ticket", key=page.cursor_of, node=Ticket.of)
+async def ticket_connection(info: Info, page: queries.TicketPage) -> Connection[Ticket]:
+    """The page as a connection for the signed-in viewer, its tickets' catalogue records
+    handed to the request's DataLoaders (the page read them in its own statement)."""
+    view = await ticket_view(info)
+    relations = page.relations
+    if relations is not None:
+        loaders = info.context.loaders
+        loaders.department_by_id.prime_many(relations.departments)
+        loaders.area_by_id.prime_many(relations.grids)
+        loaders.category_by_id.prime_many(relations.categories)
+        loaders.channel_by_id.prime_many(relations.channels)
+    return Connection[Ticket].of(
+        page, kind="Ticket", key=page.cursor_of, node=lambda record: Ticket.of(record, view)
+    )
 
 
 @strawberry.type
 class TicketQueries:
     @strawberry.field(description="A ticket you may see, by number; null otherwise.")
     async def ticket(self, info: Info, number: str) -> Ticket | None:
-        record = await queries.get_visible_ticket(await info.context.principal(), number)
-        return Ticket.of(record) if record else None
+        view = await ticket_view(info)
+        record = await queries.get_visible_ticket(view.principal, number)
+        return Ticket.of(record, view) if record else None
 
     @strawberry.field(description="Tickets you may see, newest first unless ordered otherwise.")
     async def tickets(
@@ -590,7 +625,7 @@ class TicketQueries:
             )
         except DomainError as error:
             raise BadUserInput.of(error) from error
-        return _connection(page)
+        return await ticket_connection(info, page)
 
     @strawberry.field(
         description="The signed-in body's working queue: tickets it must sign for or is "
@@ -609,7 +644,7 @@ class TicketQueries:
             )
         except DomainError as error:
             raise BadUserInput.of(error, "after") from error
-        return _connection(page)
+        return await ticket_connection(info, page)
 
 
 @strawberry.type(description="A ticket changed.")
@@ -683,5 +718,5 @@ class TicketSubscriptions:
                     action=action,
                     previous=TicketStatus(previous) if previous else None,
                     occurred_at=event.occurred_at,
-                    ticket=Ticket.of(record),
+                    ticket=Ticket.of(record, await ticket_view(info)),
                 )

@@ -28,7 +28,12 @@ from tickets import tally
 from tickets.intake import NUMBER_PREFIX
 from tickets.lifecycle import OPEN, WITH_DEPARTMENT, TicketStatus
 from tickets.models import CATEGORY_CODE_MAX_LENGTH, Category, Desk, Ticket
-from tickets.records import TICKET_COLUMNS, TicketRecord
+from tickets.records import (
+    TicketRecord,
+    TicketRelations,
+    read_tickets,
+    read_tickets_with_relations,
+)
 from tickets.sla import SlaWarning, TicketKind, Urgency
 from tickets.visibility import REACH, Reach, scopes, visible_tickets
 from wuyou import clock
@@ -92,6 +97,8 @@ class TicketPage:
     has_previous_page: bool
     counter: Callable[[], Awaitable[int]] = field(repr=False, compare=False)
     order: TicketOrder = TicketOrder.RECEIVED_DESC
+    #: The catalogue records the page's tickets point at, read with them.
+    relations: TicketRelations | None = None
 
     async def count(self) -> int:
         """How many tickets the whole list holds, counted now."""
@@ -269,13 +276,16 @@ async def _page(
     if start is not None:
         query = query.filter(_following(keys, start))
     orderings = [o for key in keys for o in key.orderings()]
-    rows = await query.order_by(*orderings).limit(first + 1).values(*TICKET_COLUMNS)
+    found, relations = await read_tickets_with_relations(
+        query.order_by(*orderings).limit(first + 1)
+    )
     return TicketPage(
-        items=[TicketRecord(**r) for r in rows[:first]],
+        items=found[:first],
         counter=counter,
-        has_next_page=len(rows) > first,
+        has_next_page=len(found) > first,
         has_previous_page=after is not None,
         order=order,
+        relations=relations,
     )
 
 
@@ -540,5 +550,5 @@ async def get_visible_ticket(principal: Principal | None, number: str) -> Ticket
     """The ticket with ``number`` if ``principal`` may see it; None otherwise, so that
     nobody learns of a ticket they may not see."""
     query = await visible_tickets(principal)
-    rows = await query.filter(number=number[:20]).values(*TICKET_COLUMNS)
-    return TicketRecord(**rows[0]) if rows else None
+    found = await read_tickets(query.filter(number=number[:20]))
+    return found[0] if found else None

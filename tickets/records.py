@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import datetime
+from typing import Any
 
+from tortoise.queryset import QuerySet
+
+from grids.areas import AreaRecord
+from grids.catalogue import ChannelRecord, DepartmentRecord
+from tickets.categories import CategoryRecord
 from tickets.lifecycle import Satisfaction, TicketStatus
 from tickets.models import Desk, Ticket
 from tickets.sla import SlaWarning, TicketKind, Urgency
+from wuyou.rows import RowReader
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,19 +72,84 @@ class TicketRecord:
 TICKET_COLUMNS = tuple(TicketRecord.__dataclass_fields__)
 
 
+@dataclass(frozen=True, slots=True)
+class TicketRelations:
+    """The catalogue records a list of tickets points at, by id: read in the same
+    statement as the tickets, so that showing them costs no statement of its own."""
+
+    departments: dict[int, DepartmentRecord]
+    grids: dict[int, AreaRecord]
+    categories: dict[int, CategoryRecord]
+    channels: dict[int, ChannelRecord]
+
+
+#: Each relation read with a page: the ticket's column holding the id, the record type.
+_RELATIONS: tuple[tuple[str, str, type[Any]], ...] = (
+    ("department", "department_id", DepartmentRecord),
+    ("grid", "grid_id", AreaRecord),
+    ("category", "category_id", CategoryRecord),
+    ("channel", "channel_id", ChannelRecord),
+)
+_TICKETS = RowReader(Ticket, TICKET_COLUMNS)
+_WITH_RELATIONS = RowReader(
+    Ticket,
+    [
+        *TICKET_COLUMNS,
+        *(f"{name}__{f.name}" for name, _, record in _RELATIONS for f in fields(record)),
+    ],
+)
+
+
+def _record_slices() -> tuple[tuple[int, slice, type[Any]], ...]:
+    """Where each relation's id is in a row of ``_WITH_RELATIONS``, where its record's
+    columns are, and the record type."""
+    found = []
+    start = len(TICKET_COLUMNS)
+    for _, key, record in _RELATIONS:
+        size = len(fields(record))
+        found.append((TICKET_COLUMNS.index(key), slice(start, start + size), record))
+        start += size
+    return tuple(found)
+
+
+_RECORD_SLICES = _record_slices()
+
+
+async def read_tickets(query: QuerySet[Ticket]) -> list[TicketRecord]:
+    """The tickets ``query`` selects, in its order (one statement)."""
+    return [TicketRecord(*row) for row in await _TICKETS.read(query)]
+
+
+async def read_tickets_with_relations(
+    query: QuerySet[Ticket],
+) -> tuple[list[TicketRecord], TicketRelations]:
+    """The tickets ``query`` selects, in its order, with the department, grid, category
+    and channel each points at (one statement, the catalogue tables joined)."""
+    width = len(TICKET_COLUMNS)
+    tickets: list[TicketRecord] = []
+    found: list[dict[int, Any]] = [{} for _ in _RELATIONS]
+    for row in await _WITH_RELATIONS.read(query):
+        tickets.append(TicketRecord(*row[:width]))
+        for (at, columns, record), records in zip(_RECORD_SLICES, found, strict=True):
+            key = row[at]
+            if key is not None and key not in records:
+                records[key] = record(*row[columns])
+    departments, grids, categories, channels = found
+    return tickets, TicketRelations(departments, grids, categories, channels)
+
+
 async def get_tickets_by_id(ids: Iterable[int]) -> dict[int, TicketRecord]:
     """Tickets by id; unknown ids are absent."""
     wanted = list(set(ids))
     if not wanted:
         return {}
-    rows = await Ticket.filter(id__in=wanted).values(*TICKET_COLUMNS)
-    return {r["id"]: TicketRecord(**r) for r in rows}
+    return {t.id: t for t in await read_tickets(Ticket.filter(id__in=wanted))}
 
 
 async def get_ticket(number: str) -> TicketRecord | None:
     """The ticket with ``number``."""
-    rows = await Ticket.filter(number=number[:20]).values(*TICKET_COLUMNS)
-    return TicketRecord(**rows[0]) if rows else None
+    found = await read_tickets(Ticket.filter(number=number[:20]))
+    return found[0] if found else None
 
 
 async def get_tickets_by_number(numbers: Iterable[str]) -> list[TicketRecord]:
@@ -85,10 +157,7 @@ async def get_tickets_by_number(numbers: Iterable[str]) -> list[TicketRecord]:
     wanted = list({n for n in numbers if len(n) <= 20})
     if not wanted:
         return []
-    rows = await (
-        Ticket.filter(number__in=wanted).order_by("-received_at", "-id").values(*TICKET_COLUMNS)
-    )
-    return [TicketRecord(**r) for r in rows]
+    return await read_tickets(Ticket.filter(number__in=wanted).order_by("-received_at", "-id"))
 
 
 async def categorised_tickets(
@@ -108,15 +177,14 @@ async def categorised_tickets(
         query = query.filter(category_id__in=list(category_ids))
     if statuses is not None:
         query = query.filter(status__in=list(statuses))
-    rows = await query.order_by("-received_at", "-id").limit(limit).values(*TICKET_COLUMNS)
-    return [TicketRecord(**r) for r in rows]
+    return await read_tickets(query.order_by("-received_at", "-id").limit(limit))
 
 
 async def get_ticket_by_key(created_by_id: int, idempotency_key: str) -> TicketRecord | None:
     """The ticket the account ``created_by_id`` submitted with ``idempotency_key``."""
     if len(idempotency_key) > 64:  # longer than any key intake accepts
         return None
-    rows = await Ticket.filter(created_by_id=created_by_id, idempotency_key=idempotency_key).values(
-        *TICKET_COLUMNS
+    found = await read_tickets(
+        Ticket.filter(created_by_id=created_by_id, idempotency_key=idempotency_key)
     )
-    return TicketRecord(**rows[0]) if rows else None
+    return found[0] if found else None

@@ -224,8 +224,9 @@ class _Builder:
             return FieldPlan(**common, resolve=definition.resolve)
         resolver = field.base_resolver
         assert resolver is not None
+        wrapped = resolver.wrapped_func  # what calling the resolver calls
         shape = CallShape(
-            function=resolver,
+            function=wrapped if callable(wrapped) else resolver,
             pass_self=resolver.self_parameter is not None,
             source_keywords=tuple(
                 p.name for p in (resolver.parent_parameter, resolver.root_parameter) if p

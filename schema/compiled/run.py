@@ -18,6 +18,7 @@ from graphql import GraphQLSchema
 from graphql.execution import get_argument_values, get_variable_values
 from graphql.pyutils import Path
 from graphql.type import GraphQLResolveInfo
+from strawberry.execution.is_awaitable import optimized_is_awaitable
 from strawberry.types import Info
 
 from schema.compiled.drive import Unsupported, resolve_all
@@ -114,9 +115,11 @@ class Run:
             raise
         pending: list[Awaitable[Any]] = []
         where: list[tuple[list[Any], int]] = []
-        for column in columns:
+        for field, column in zip(plan.fields, columns, strict=True):
+            if field.call is None and field.resolve is None:
+                continue  # an attribute of the object or a constant: a value
             for i, value in enumerate(column):
-                if inspect.isawaitable(value):
+                if optimized_is_awaitable(value):
                     pending.append(value)
                     where.append((column, i))
         if pending:
@@ -164,7 +167,9 @@ class Run:
             raise Fallback(f"{field.parent_type.name}.{field.name} raised {error!r}") from error
 
     async def _complete(self, completion: Completion, values: list[Any]) -> list[Any]:
-        if completion.non_null and any(value is None for value in values):
+        # Counted by identity: the values are the resolvers' data, compared with None.
+        nulls = sum(1 for value in values if value is None)
+        if completion.non_null and nulls:
             raise Fallback("null for a non-null field")
         if isinstance(completion, Leaf):
             coerce = completion.coerce
@@ -172,7 +177,7 @@ class Run:
                 out = [None if value is None else coerce(value) for value in values]
             except Exception as error:
                 raise Fallback(f"a value does not coerce: {error}") from error
-            if any(o is None for o, v in zip(out, values, strict=True) if v is not None):
+            if sum(1 for o in out if o is None) != nulls:
                 raise Fallback("a value coerced to null")
             return out
         present = [value for value in values if value is not None]
