@@ -78,13 +78,13 @@ class ServerProcess(LiveServer):
             logged.seek(max(0, self.log.stat().st_size - TAIL_BYTES))
             return logged.read().decode(errors="replace")
 
-    def ready(self) -> bool:
+    def ready(self, http: httpx2.Client) -> bool:
         """Whether it answers /healthz and each worker has logged its start-up (which
         takes ``WUYOU_LOG_LEVEL`` INFO with several workers); fails if it has exited."""
         code = self.process.poll()
         assert code is None, f"wuyou serve exited with {code}"
         try:
-            healthy = httpx2.get(f"{self.base}/healthz", timeout=1).status_code == 200
+            healthy = http.get(f"{self.base}/healthz").status_code == 200
         except httpx2.TransportError:
             return False
         return healthy and (
@@ -93,7 +93,10 @@ class ServerProcess(LiveServer):
 
     def wait_until_ready(self, timeout: float = 90) -> None:
         """Block until :meth:`ready`; fail after ``timeout`` seconds."""
-        _until(self.ready, timeout, "wuyou serve")
+        # One client for all the polls: a client of its own each would cost the starting
+        # server a fifth of a core in SSL set-up alone.
+        with httpx2.Client(timeout=1) as http:
+            _until(lambda: self.ready(http), timeout, "wuyou serve")
 
     def stop(self) -> None:
         """Terminate the server (unless it already ended), and kill it if it lingers."""
