@@ -152,6 +152,15 @@ async def connected(database_url: str) -> AsyncIterator[str]:
         await db.disconnect()
 
 
+@pytest.fixture
+async def retire_providers(connected: str) -> AsyncIterator[None]:
+    """Suspend the providers a test registered, so no later test finds them."""
+    from tests.merchants import market  # not at the top: market imports this module
+
+    yield
+    await market.retire_registered()
+
+
 def unique(prefix: str) -> str:
     """A username or name no other test uses."""
     return f"{prefix}-{uuid.uuid4().hex[:10]}"

@@ -14,14 +14,12 @@ Skipped where gql is not installed.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 
 import httpx2
 import pytest
 from websockets.exceptions import ConnectionClosed
 
 from tests.live_server import LiveServer, data, login
-from tests.merchants import market
 from tests.merchants.live import ACCEPT, PLACE, PROTOCOL, car_moving_input
 from tests.merchants.market import PASSWORD, citizen, fresh_grid, provider
 
@@ -50,13 +48,6 @@ def transport(server: LiveServer, token: str | None = None) -> WebsocketsTranspo
         init_payload={"Authorization": f"Bearer {token}"} if token else {},
         subprotocols=[WebsocketsTransport.GRAPHQLWS_SUBPROTOCOL],
     )
-
-
-@pytest.fixture
-async def retire_providers(connected: str) -> AsyncIterator[None]:
-    """The ORM on the server's database; the providers a test registered retire after it."""
-    yield
-    await market.retire_registered()
 
 
 async def test_a_merchant_on_duty_hears_of_an_order_a_citizen_places_over_http(
