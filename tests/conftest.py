@@ -1,4 +1,5 @@
-"""Shared fixtures: a migrated, demo-seeded database per backend, and the ASGI app on it.
+"""Shared fixtures: a migrated, demo-seeded database per backend, the ASGI app on it,
+and a real server on it.
 
 Every test that uses ``database_url`` runs on SQLite, and again on PostgreSQL when
 ``WUYOU_TEST_DATABASE_URL`` names a server (``.ci/run`` sets it). Each run works in a
@@ -11,7 +12,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
-import socket
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
@@ -25,6 +25,7 @@ from api import db
 from api.app import create_app
 from api.settings import Settings
 from grids.demo import seed_demo_city
+from tests.live_server import ServerProcess, serving
 from tickets.demo.seed import seed_ticket_catalogue
 
 BACKENDS = ["sqlite"]
@@ -123,6 +124,24 @@ def client(settings: Settings) -> Iterator[TestClient]:
         yield test_client
 
 
+@pytest.fixture(scope="module")
+def live_server(
+    database_url: str, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[ServerProcess]:
+    """``wuyou serve`` on the session's test database, sweeping every 200 ms, for a module
+    whose tests need a real socket (a browser, a websocket client library). It stops with
+    the module: its sweeper must not race other modules' tests over the shared rows."""
+    log = tmp_path_factory.mktemp("live-server") / "server.log"
+    settings = {
+        "WUYOU_DATABASE_URL": database_url,
+        "WUYOU_SWEEP_INTERVAL_MS": "200",
+        "WUYOU_LOG_LEVEL": "WARNING",
+        "WUYOU_LOG_JSON": "false",
+    }
+    with serving(log, settings) as server:
+        yield server
+
+
 @pytest.fixture
 async def connected(database_url: str) -> AsyncIterator[str]:
     """The ORM connected to the test database, for domain-level tests."""
@@ -133,12 +152,13 @@ async def connected(database_url: str) -> AsyncIterator[str]:
         await db.disconnect()
 
 
-def free_port() -> int:
-    """A TCP port on 127.0.0.1 nothing listens on now."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
+@pytest.fixture
+async def retire_providers(connected: str) -> AsyncIterator[None]:
+    """Suspend the providers a test registered, so no later test finds them."""
+    from tests.merchants import market  # not at the top: market imports this module
+
+    yield
+    await market.retire_registered()
 
 
 def unique(prefix: str) -> str:

@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import httpx2
@@ -13,8 +9,8 @@ from starlette.testclient import TestClient
 from typer.testing import CliRunner
 
 from api.cli import app
-from tests.conftest import free_port
 from tests.graphql import data
+from tests.live_server import serving
 
 runner = CliRunner()
 
@@ -77,43 +73,9 @@ def test_plugins_lists_the_builtins_with_their_service_types() -> None:
 
 
 def test_serve_demo_migrates_seeds_and_serves(tmp_path: Path) -> None:
-    port = free_port()
-    env = {**os.environ, "WUYOU_DATABASE_URL": f"sqlite://{tmp_path / 'serve.sqlite3'}"}
-    log = tmp_path / "serve.log"
-    with log.open("wb") as output:
-        server = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "api",
-                "serve",
-                "--demo",
-                "--tickets",
-                "2000",
-                "--port",
-                str(port),
-            ],
-            cwd=tmp_path,
-            env=env,
-            stdout=output,
-            stderr=subprocess.STDOUT,
-        )
-    try:
-        deadline = time.monotonic() + 90
-        while True:
-            assert server.poll() is None, log.read_text()
-            try:
-                if httpx2.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx2.TransportError:
-                pass
-            assert time.monotonic() < deadline, "server did not come up"
-            time.sleep(0.3)
+    settings = {"WUYOU_DATABASE_URL": f"sqlite://{tmp_path / 'serve.sqlite3'}"}
+    with serving(tmp_path / "serve.log", settings, "--demo", "--tickets", "2000") as server:
         response = httpx2.post(
-            f"http://127.0.0.1:{port}/graphql",
-            json={"query": "{ areas(filter: {level: GRID}) { totalCount } }"},
+            server.graphql, json={"query": "{ areas(filter: {level: GRID}) { totalCount } }"}
         )
         assert response.json() == {"data": {"areas": {"totalCount": 646}}}
-    finally:
-        server.terminate()
-        server.wait(timeout=20)

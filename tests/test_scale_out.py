@@ -28,7 +28,6 @@ import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import dataclass
 from datetime import timedelta
-from pathlib import Path
 from typing import Any
 
 import httpx2
@@ -41,10 +40,11 @@ from api import db
 from merchants.dispatch import SEEKING, STALL_AFTER
 from merchants.live import merchant_topic
 from merchants.models import Offer, OfferStatus, Order, OrderStatus
-from tests.conftest import free_port, postgres_database, seed
+from tests.conftest import postgres_database, seed
+from tests.live_server import ServerProcess, data, login, started
 from tests.merchants import market
-from tests.merchants.live import PROTOCOL, car_moving_input
-from tests.merchants.market import Grid, citizen, fresh_grid, place, provider
+from tests.merchants.live import ACCEPT, PLACE, PROTOCOL, car_moving_input
+from tests.merchants.market import PASSWORD, Grid, citizen, fresh_grid, place, provider
 from wuyou import clock
 
 DATABASE_URL = os.environ.get("WUYOU_TEST_DATABASE_URL")
@@ -58,14 +58,7 @@ pytestmark = pytest.mark.skipif(
 DUE_ORDERS = 200
 #: What each worker logs after a sweep that expired offers (api/sweeper.py).
 SWEPT = re.compile(rb"sweep: (\d+) offers expired, \d+ orders moved on")
-STARTED = b"Application startup complete."
 
-LOGIN = """mutation($u: String!, $p: String!) { login(input: {username: $u, password: $p}) {
-    token errors { code } } }"""
-PLACE = """mutation($i: PlaceOrderInput!) { placeOrder(input: $i) {
-    order { number } errors { code } } }"""
-ACCEPT = """mutation($i: AcceptOfferInput!) { acceptOffer(input: $i) {
-    order { status } errors { code } } }"""
 EXAMPLE = "query($c: String!) { serviceType(code: $c) { exampleForm } }"
 #: A process holding the claim a sweeping worker takes on an order, for as long as it lives.
 HOLD = """
@@ -83,63 +76,24 @@ asyncio.run(hold(*sys.argv[1:]))
 
 
 @dataclass(frozen=True)
-class Server:
-    """A running ``wuyou serve``: its process, its address and its log."""
-
-    process: subprocess.Popen[bytes]
-    base: str
-    log: Path
-    workers: int
-
-    def offset(self) -> int:
-        """Where the log ends now."""
-        return self.log.stat().st_size
-
-    def expired_since(self, offset: int) -> int:
-        """Offers this server's workers expired, by their sweep logs after ``offset``."""
-        logged = self.log.read_bytes()[offset:]
-        return sum(int(count) for count in SWEPT.findall(logged))
-
-    def ready(self) -> bool:
-        assert self.process.poll() is None, self.log.read_text()
-        try:
-            healthy = httpx2.get(f"{self.base}/healthz", timeout=1).status_code == 200
-        except httpx2.TransportError:
-            return False
-        return healthy and self.log.read_bytes().count(STARTED) >= self.workers
-
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(20)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(5)
-
-
-@dataclass(frozen=True)
 class Cluster:
     """The servers of this module, the database they share and their Redis prefix."""
 
     database_url: str
     prefix: str
-    a: Server
-    b: Server
+    a: ServerProcess
+    b: ServerProcess
 
 
-def serve(env: dict[str, str], workers: int, log: Path) -> Server:
-    """Start ``python -m api serve`` with ``workers`` workers on a free port."""
-    port = free_port()
-    with log.open("wb") as output:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "api", "serve", "--port", str(port), "--workers", str(workers)],
-            cwd=log.parent,
-            env=env,
-            stdout=output,
-            stderr=subprocess.STDOUT,
-        )
-    return Server(process, f"http://127.0.0.1:{port}", log, workers)
+def log_end(server: ServerProcess) -> int:
+    """Where the server's log ends now."""
+    return server.log.stat().st_size
+
+
+def expired_since(server: ServerProcess, offset: int) -> int:
+    """Offers the server's workers expired, by their sweep logs after ``offset``."""
+    logged = server.log.read_bytes()[offset:]
+    return sum(int(count) for count in SWEPT.findall(logged))
 
 
 @pytest.fixture(scope="module")
@@ -148,8 +102,7 @@ def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
     assert DATABASE_URL is not None and REDIS_URL is not None
     prefix = f"wuyou-test-{uuid.uuid4().hex[:8]}:"
     with postgres_database(DATABASE_URL, seeded=False) as url:
-        env = {
-            **os.environ,
+        settings = {
             "WUYOU_DATABASE_URL": url,
             "WUYOU_REDIS_URL": REDIS_URL,
             "WUYOU_REDIS_PREFIX": prefix,
@@ -158,17 +111,14 @@ def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
             "WUYOU_LOG_JSON": "false",
         }
         logs = tmp_path_factory.mktemp("servers")
-        servers = [serve(env, 2, logs / "a.log"), serve(env, 1, logs / "b.log")]
-        try:
+        with (
+            started(logs / "a.log", settings, workers=2) as a,
+            started(logs / "b.log", settings) as b,
+        ):
             asyncio.run(seed(url))  # while the servers start
-            deadline = time.monotonic() + 90
-            while not all(server.ready() for server in servers):
-                assert time.monotonic() < deadline, "the servers did not come up"
-                time.sleep(0.2)
-            yield Cluster(url, prefix, *servers)
-        finally:
-            for server in servers:
-                server.stop()
+            a.wait_until_ready()
+            b.wait_until_ready()
+            yield Cluster(url, prefix, a, b)
 
 
 @pytest.fixture
@@ -190,42 +140,15 @@ async def until(done: Callable[[], Awaitable[bool]], what: str, seconds: float =
         await asyncio.sleep(0.1)
 
 
-async def data(
-    http: httpx2.AsyncClient,
-    server: Server,
-    query: str,
-    variables: dict[str, Any] | None = None,
-    token: str | None = None,
-) -> dict[str, Any]:
-    """The ``data`` of an operation on ``server`` that must succeed without top-level errors."""
-    headers = {"Authorization": f"Bearer {token}"} if token else {}
-    response = await http.post(
-        f"{server.base}/graphql",
-        json={"query": query, "variables": variables or {}},
-        headers=headers,
-    )
-    body = response.json()
-    assert response.status_code == 200 and "errors" not in body, body
-    result: dict[str, Any] = body["data"]
-    return result
-
-
-async def login(http: httpx2.AsyncClient, server: Server, username: str) -> str:
-    """A bearer token for a test account (they all have ``password-123``)."""
-    result = (await data(http, server, LOGIN, {"u": username, "p": "password-123"}))["login"]
-    assert result["errors"] == []
-    token: str = result["token"]
-    return token
-
-
 async def appliance_repair_input(
-    http: httpx2.AsyncClient, server: Server, grid: Grid
+    http: httpx2.AsyncClient, server: ServerProcess, grid: Grid
 ) -> dict[str, Any]:
     """A PlaceOrderInput for appliance repair at the centre of ``grid``."""
-    example = (await data(http, server, EXAMPLE, {"c": "appliance_repair"}))["serviceType"]
+    example = await data(http, EXAMPLE, {"c": "appliance_repair"}, url=server.graphql)
+    form = example["serviceType"]["exampleForm"]
     return {
         "serviceType": "appliance_repair",
-        "form": example["exampleForm"],
+        "form": form,
         "location": {"lat": grid.lat, "lng": grid.lng},
         "address": "测试小区",
         "contactName": "钱七",
@@ -259,10 +182,9 @@ async def test_a_merchant_subscribed_on_one_worker_hears_of_an_order_placed_on_a
     who = await citizen()
     channel = cluster.prefix + merchant_topic(shop.id)
     async with httpx2.AsyncClient(timeout=30) as http, redis.from_url(REDIS_URL or "") as rd:
-        merchant = await login(http, cluster.a, shop.staff.username)
-        placer = await login(http, cluster.b, who.username)
-        ws_url = cluster.a.base.replace("http", "ws", 1) + "/graphql"
-        async with connect(ws_url, subprotocols=[Subprotocol(PROTOCOL)]) as ws:
+        merchant = await login(http, shop.staff.username, PASSWORD, url=cluster.a.graphql)
+        placer = await login(http, who.username, PASSWORD, url=cluster.b.graphql)
+        async with connect(cluster.a.websocket, subprotocols=[Subprotocol(PROTOCOL)]) as ws:
             init = {"type": "connection_init", "payload": {"Authorization": f"Bearer {merchant}"}}
             await ws.send(json.dumps(init))
             assert await receive(ws) == {"type": "connection_ack"}
@@ -275,7 +197,8 @@ async def test_a_merchant_subscribed_on_one_worker_hears_of_an_order_placed_on_a
 
             await until(a_listens, "a worker of A listens on the merchant's channel")
             order_input = car_moving_input(grid, "蒙L88888", "BLOCKING_EXIT")
-            placed = (await data(http, cluster.b, PLACE, {"i": order_input}, placer))["placeOrder"]
+            placing = await data(http, PLACE, {"i": order_input}, placer, url=cluster.b.graphql)
+            placed = placing["placeOrder"]
             assert placed["errors"] == []
             message = await receive(ws)
             assert message["type"] == "next", message
@@ -284,7 +207,8 @@ async def test_a_merchant_subscribed_on_one_worker_hears_of_an_order_placed_on_a
             assert offered["offer"]["job"] == placed["order"]
         # Accepted on A: the offer does not expire while the other tests run.
         accept = {"i": {"offerId": offered["offer"]["id"]}}
-        accepted = (await data(http, cluster.a, ACCEPT, accept, merchant))["acceptOffer"]
+        accepting = await data(http, ACCEPT, accept, merchant, url=cluster.a.graphql)
+        accepted = accepting["acceptOffer"]
         assert accepted == {"order": {"status": "ACCEPTED"}, "errors": []}
 
 
@@ -300,7 +224,7 @@ async def test_workers_sweeping_at_once_expire_each_offer_once_and_all_take_part
     offered = (await offers_of(ids)).values()
     assert all(offers == [(1, near.id, OfferStatus.PENDING)] for offers in offered)
     servers = (cluster.a, cluster.b)
-    marks = [server.offset() for server in servers]
+    marks = [log_end(server) for server in servers]
     await Offer.filter(order_id__in=ids).update(expires_at=clock.now() - timedelta(seconds=1))
 
     async def next_rounds_sent() -> bool:
@@ -314,7 +238,7 @@ async def test_workers_sweeping_at_once_expire_each_offer_once_and_all_take_part
     assert not await Offer.filter(merchant_id=farther.id).exists()  # no round sent twice
 
     def expired() -> list[int]:
-        return [s.expired_since(mark) for s, mark in zip(servers, marks, strict=True)]
+        return [expired_since(s, mark) for s, mark in zip(servers, marks, strict=True)]
 
     async def all_logged() -> bool:  # a worker logs its sweep once the sweep is over
         return sum(expired()) >= DUE_ORDERS
@@ -369,7 +293,7 @@ async def test_a_worker_killed_mid_dispatch_loses_nothing(cluster: Cluster, orm:
     lost = 0
     some_answered = asyncio.Event()
     async with httpx2.AsyncClient(timeout=30) as http:
-        token = await login(http, cluster.b, who.username)
+        token = await login(http, who.username, PASSWORD, url=cluster.b.graphql)
         order_input = await appliance_repair_input(http, cluster.b, grid)
         room = asyncio.Semaphore(6)
 
@@ -377,7 +301,7 @@ async def test_a_worker_killed_mid_dispatch_loses_nothing(cluster: Cluster, orm:
             nonlocal lost
             async with room:
                 try:
-                    body = await data(http, cluster.b, PLACE, {"i": order_input}, token)
+                    body = await data(http, PLACE, {"i": order_input}, token, url=cluster.b.graphql)
                 except httpx2.TransportError:
                     lost += 1
                     return

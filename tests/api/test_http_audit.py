@@ -10,18 +10,14 @@ either is missing. Every audit must pass: the MUSTs, and the SHOULDs and MAYs as
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx2
 import pytest
 
-from tests.conftest import free_port
+from tests.live_server import serving
 
 AUDIT = Path(__file__).with_name("http_audit")
 
@@ -50,34 +46,13 @@ def audit_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """``wuyou serve`` on a database of its own; its /graphql URL."""
-    port = free_port()
-    database = tmp_path_factory.mktemp("http-audit-db") / "audit.sqlite3"
-    environ = {
-        **os.environ,
-        "WUYOU_DATABASE_URL": f"sqlite://{database}",
+    directory = tmp_path_factory.mktemp("http-audit-db")
+    settings = {
+        "WUYOU_DATABASE_URL": f"sqlite://{directory / 'audit.sqlite3'}",
         "WUYOU_LOG_LEVEL": "WARNING",
     }
-    process = subprocess.Popen(
-        [sys.executable, "-m", "api", "serve", "--port", str(port)],
-        env=environ,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if httpx2.get(f"http://127.0.0.1:{port}/healthz").status_code == 200:
-                    break
-            except httpx2.TransportError:
-                pass
-            assert process.poll() is None, "wuyou serve exited"
-            assert time.monotonic() < deadline, "wuyou serve did not start"
-            time.sleep(0.2)
-        yield f"http://127.0.0.1:{port}/graphql"
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
+    with serving(directory / "server.log", settings) as live:
+        yield live.graphql
 
 
 def test_every_graphql_over_http_audit_passes(audit_dir: Path, server: str) -> None:

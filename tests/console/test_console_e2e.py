@@ -1,11 +1,11 @@
 """The merchant console (/console/) end to end: a real headless Chromium, driven by
 Playwright, against a real ``wuyou serve`` in a subprocess.
 
-The server runs on the session's seeded SQLite database (one server for the module),
-sweeping every 200 ms. Each test registers a provider of its own in a grid no other test
-uses; its staff sign in on the page, and citizens place orders through the GraphQL API.
-Time passing is played as elsewhere: an offer's ``expires_at`` is moved into the past in
-the database, and the page's own clock is Playwright's fake one.
+The server (``live_server``, one for the module) runs on the session's seeded SQLite
+database, sweeping every 200 ms. Each test registers a provider of its own in a grid no
+other test uses; its staff sign in on the page, and citizens place orders through the
+GraphQL API. Time passing is played as elsewhere: an offer's ``expires_at`` is moved into
+the past in the database, and the page's own clock is Playwright's fake one.
 
 Skipped where Playwright or a Chromium is missing (``WUYOU_TEST_CHROMIUM`` names the
 executable, else ``chromium`` on the PATH, as Debian's package installs it); Playwright's
@@ -18,13 +18,10 @@ import asyncio
 import os
 import re
 import shutil
-import subprocess
-import sys
 import time
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
 
 import httpx2
 import pytest
@@ -32,10 +29,10 @@ import pytest_asyncio
 
 from api import db
 from merchants.models import Merchant, Offer, OfferStatus, Order, OrderStatus
-from tests.conftest import free_port
+from tests.live_server import ServerProcess, data, login
 from tests.merchants import market
 from tests.merchants.live import car_moving_input
-from tests.merchants.market import Grid, Provider, citizen, fresh_grid, provider
+from tests.merchants.market import PASSWORD, Grid, Provider, citizen, fresh_grid, provider
 from wuyou import clock
 
 try:
@@ -76,58 +73,10 @@ PHONE: ViewportSize = {"width": 390, "height": 844}
 #: The page's keepalive (graphql.js): a ping after this long, an answer within the next,
 #: and the first retry after a lost connection within the last (it is at most 0.5 s).
 PING_EVERY_MS, PONG_TIMEOUT_MS, FIRST_RETRY_MS = 25_000, 10_000, 1_000
-PASSWORD = "password-123"  # every account tests.merchants.market makes
-LOGIN = """mutation($u: String!, $p: String!) { login(input: {username: $u, password: $p}) {
-    token errors { code } } }"""
 PLACE = """mutation($i: PlaceOrderInput!) { placeOrder(input: $i) {
     order { number } errors { field code message } } }"""
 DISABLE = """mutation($u: String!) { setAccountActive(input: {username: $u, active: false}) {
     account { isActive } errors { code } } }"""
-
-
-@pytest.fixture(scope="module")
-def server(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """``wuyou serve`` on the test database; its base URL."""
-    log = tmp_path_factory.mktemp("console") / "server.log"
-    port = free_port()
-    env = {
-        # None of the caller's own settings (a production environment, a Redis URL ...).
-        **{name: value for name, value in os.environ.items() if not name.startswith("WUYOU_")},
-        "WUYOU_DATABASE_URL": database_url,
-        "WUYOU_SWEEP_INTERVAL_MS": "200",
-        "WUYOU_LOG_LEVEL": "WARNING",
-        "WUYOU_LOG_JSON": "false",
-    }
-    with log.open("wb") as output:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "api", "serve", "--port", str(port)],
-            cwd=log.parent,
-            env=env,
-            stdout=output,
-            stderr=subprocess.STDOUT,
-        )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while not _healthy(base):
-            assert process.poll() is None, log.read_text()
-            assert time.monotonic() < deadline, "the server did not come up"
-            time.sleep(0.1)
-        yield base
-    finally:
-        process.terminate()
-        try:
-            process.wait(20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(5)
-
-
-def _healthy(base: str) -> bool:
-    try:
-        return httpx2.get(f"{base}/healthz", timeout=1).status_code == 200
-    except httpx2.TransportError:
-        return False
 
 
 @pytest_asyncio.fixture(scope="module", loop_scope="module")
@@ -150,10 +99,10 @@ async def browser() -> AsyncIterator[Browser]:
 
 
 @pytest_asyncio.fixture(loop_scope="module")
-async def page(browser: Browser, server: str) -> AsyncIterator[Page]:
+async def page(browser: Browser, live_server: ServerProcess) -> AsyncIterator[Page]:
     """A phone-sized page; fails the test on a script error or a refused resource (CSP)."""
     context = await browser.new_context(
-        base_url=server, viewport=PHONE, is_mobile=True, has_touch=True, locale="zh-CN"
+        base_url=live_server.base, viewport=PHONE, is_mobile=True, has_touch=True, locale="zh-CN"
     )
     tab = await context.new_page()
     problems: list[str] = []
@@ -171,29 +120,9 @@ async def page(browser: Browser, server: str) -> AsyncIterator[Page]:
 
 
 @pytest_asyncio.fixture(loop_scope="module")
-async def http(server: str) -> AsyncIterator[httpx2.AsyncClient]:
-    async with httpx2.AsyncClient(base_url=server, timeout=30) as client:
+async def http(live_server: ServerProcess) -> AsyncIterator[httpx2.AsyncClient]:
+    async with httpx2.AsyncClient(base_url=live_server.base, timeout=30) as client:
         yield client
-
-
-async def gql(
-    http: httpx2.AsyncClient, query: str, variables: dict[str, Any], token: str | None = None
-) -> dict[str, Any]:
-    headers = {"Authorization": f"Bearer {token}"} if token else {}
-    response = await http.post(
-        "/graphql", json={"query": query, "variables": variables}, headers=headers
-    )
-    body = response.json()
-    assert response.status_code == 200 and "errors" not in body, body
-    result: dict[str, Any] = body["data"]
-    return result
-
-
-async def sign_in_api(http: httpx2.AsyncClient, username: str, password: str = PASSWORD) -> str:
-    result = (await gql(http, LOGIN, {"u": username, "p": password}))["login"]
-    assert result["errors"] == []
-    token: str = result["token"]
-    return token
 
 
 @dataclass(frozen=True)
@@ -209,7 +138,7 @@ class Scene:
     async def place(self, http: httpx2.AsyncClient, plate: str) -> str:
         """The citizen's car-moving order in the grid, placed through the API; its number."""
         order_input = car_moving_input(self.grid, plate, "BLOCKING_EXIT")
-        placed = (await gql(http, PLACE, {"i": order_input}, self.citizen))["placeOrder"]
+        placed = (await data(http, PLACE, {"i": order_input}, self.citizen))["placeOrder"]
         assert placed["errors"] == []
         number: str = placed["order"]["number"]
         return number
@@ -225,7 +154,7 @@ async def scene(orm: None, http: httpx2.AsyncClient) -> Scene:
     grid = await fresh_grid()
     shop = await provider(grid, ["car_moving"], on_duty=False)
     name = (await Merchant.get(id=shop.id)).name
-    return Scene(grid, shop, name, await sign_in_api(http, (await citizen()).username))
+    return Scene(grid, shop, name, await login(http, (await citizen()).username, PASSWORD))
 
 
 async def sign_in(page: Page, scene: Scene) -> None:
@@ -419,8 +348,8 @@ async def test_a_silent_connection_is_replaced_the_lost_offer_read_back_and_a_re
 
     # The account is disabled: at the next event its token no longer works, and the page
     # signs out with the reason.
-    admin = await sign_in_api(http, "demo-admin", "demo")
-    disabled = await gql(http, DISABLE, {"u": scene.shop.staff.username}, admin)
+    admin = await login(http, "demo-admin", "demo")
+    disabled = await data(http, DISABLE, {"u": scene.shop.staff.username}, admin)
     assert disabled["setAccountActive"] == {"account": {"isActive": False}, "errors": []}
     await scene.place(http, "蒙L20005")
     await signed_out(page, "登录已失效，请重新登录。")

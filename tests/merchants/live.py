@@ -1,5 +1,6 @@
 """GraphQL helpers for marketplace tests through the ASGI app: registering providers,
-subscribing over graphql-transport-ws, and waiting until a subscription is live."""
+subscribing over graphql-transport-ws, and waiting until a subscription is live; and the
+operations tests send to live servers too (placing an order, accepting an offer)."""
 
 from __future__ import annotations
 
@@ -24,6 +25,10 @@ REVIEW = """mutation($input: ReviewMerchantInput!) { reviewMerchant(input: $inpu
 ON_DUTY = (
     """mutation { setOnDuty(input: {onDuty: true}) { merchant { onDuty } errors { code } } }"""
 )
+PLACE = """mutation($i: PlaceOrderInput!) { placeOrder(input: $i) {
+    order { number } errors { code } } }"""
+ACCEPT = """mutation($i: AcceptOfferInput!) { acceptOffer(input: $i) {
+    order { status } errors { code } } }"""
 
 
 def register(client: TestClient, grid_code: str, services: list[str]) -> tuple[str, str]:

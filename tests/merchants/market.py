@@ -27,6 +27,8 @@ from wuyou import clock
 
 _grid_numbers = itertools.count()
 _random = random.Random()
+#: The password of every account made here: providers' staff and citizens.
+PASSWORD = "password-123"
 #: Providers registered by the running test, retired when it ends (see conftest.py).
 registered: list[int] = []
 
@@ -121,7 +123,7 @@ async def provider(
             services=[ServiceOffering(s, documents_for(s)) for s in service_types],
             area_codes=[area_code or grid.code],
             staff_username=username,
-            staff_password="password-123",
+            staff_password=PASSWORD,
             specialties=specialties,
         )
     )
@@ -153,7 +155,7 @@ async def admin() -> Principal:
 async def citizen() -> Principal:
     """A new citizen account."""
     record = await create_account(
-        username=unique("citizen"), role=Role.CITIZEN, display_name="李四", password="password-123"
+        username=unique("citizen"), role=Role.CITIZEN, display_name="李四", password=PASSWORD
     )
     return Principal(record.id, record.username, Role.CITIZEN)
 

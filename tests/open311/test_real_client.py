@@ -5,42 +5,17 @@ formats; it cannot post, so the POST goes out as any client sends it, with reque
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import threading
-import time
-from collections.abc import Iterator
 from typing import Any
 
 import requests
-import uvicorn
 from georeport import GeoReport
 
 from api import db
-from api.app import create_app
 from api.open311.clients import create_client_key
 from api.settings import Settings
-from tests.conftest import free_port, unique
+from tests.conftest import unique
+from tests.live_server import serving_in_thread
 from tests.open311.conftest import LAT, LONG, SERVICE
-
-
-@contextlib.contextmanager
-def serving(settings: Settings) -> Iterator[str]:
-    """The app served by uvicorn on a free port, in a thread of its own."""
-    port = free_port()
-    server = uvicorn.Server(
-        uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_config=None)
-    )
-    thread = threading.Thread(target=server.run, name="open311-live")
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        assert thread.is_alive() and time.monotonic() < deadline, "the server did not start"
-        time.sleep(0.05)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(30)
 
 
 def _key(settings: Settings) -> str:
@@ -56,9 +31,9 @@ def _key(settings: Settings) -> str:
 
 def test_georeport_reads_what_a_raw_post_created(settings: Settings) -> None:
     key = _key(settings)  # before the server opens the database in its own thread
-    with serving(settings) as base:
+    with serving_in_thread(settings) as server:
         created = requests.post(
-            f"{base}/open311/v2/requests.json",
+            f"{server.base}/open311/v2/requests.json",
             data={
                 "api_key": key,
                 "service_code": SERVICE,
@@ -72,7 +47,7 @@ def test_georeport_reads_what_a_raw_post_created(settings: Settings) -> None:
         assert created.status_code == 201, created.text
         number = created.json()[0]["service_request_id"]
         for fmt in ("json", "xml"):
-            client = GeoReport(f"{base}/open311/v2", api_key=key, output_format=fmt)
+            client = GeoReport(f"{server.base}/open311/v2", api_key=key, output_format=fmt)
             services = client.get_service_list()
             assert SERVICE in {s["service_code"] for s in services}
             definition = client.get_service_definition(SERVICE)

@@ -3,7 +3,7 @@ community mediator paired in on acceptance can see the case."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 
 import pytest
 from starlette.testclient import TestClient
@@ -28,12 +28,6 @@ from tickets.sla import TicketKind, Urgency
 from tickets.visibility import can_see, visible_tickets
 
 CRISIS_FORM = {"channel": "PHONE", "topic": "CRISIS", "note": "最近总想不开，觉得活着没意思。"}
-
-
-@pytest.fixture
-async def retire(connected: str) -> AsyncIterator[None]:
-    yield
-    await market.retire_registered()
 
 
 async def _providers(grid: Grid) -> tuple[Provider, Provider, Provider]:
@@ -73,7 +67,7 @@ async def _accept(order: OrderRecord, counsellor: Provider) -> OrderRecord:
     return await dispatch.accept_offer(offer_id=offer.id, actor=counsellor.staff)
 
 
-@pytest.mark.usefixtures("retire")
+@pytest.mark.usefixtures("retire_providers")
 async def test_a_crisis_raises_a_critical_ticket_with_its_order() -> None:
     grid = await fresh_grid()
     await _providers(grid)
@@ -99,7 +93,7 @@ async def test_a_crisis_raises_a_critical_ticket_with_its_order() -> None:
     assert await _sees(who, ticket)
 
 
-@pytest.mark.usefixtures("retire")
+@pytest.mark.usefixtures("retire_providers")
 async def test_an_ordinary_session_raises_no_ticket_and_an_agents_crisis_comes_by_phone() -> None:
     grid = await fresh_grid()
     await _providers(grid)
@@ -132,7 +126,7 @@ async def test_an_ordinary_session_raises_no_ticket_and_an_agents_crisis_comes_b
     assert (await Channel.get(id=ticket.channel_id)).kind is ChannelKind.HOTLINE
 
 
-@pytest.mark.usefixtures("retire")
+@pytest.mark.usefixtures("retire_providers")
 async def test_the_paired_mediator_sees_the_case_after_acceptance_and_no_one_else() -> None:
     grid = await fresh_grid()
     counsellor, community, street = await _providers(grid)

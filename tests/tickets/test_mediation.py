@@ -3,7 +3,7 @@ acceptance and outcome flow back into the ticket, all in the order's transaction
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
 
@@ -35,13 +35,6 @@ from wuyou.clock import ManualClock
 from wuyou.errors import DomainError, ErrorCode, Forbidden
 
 AGREEMENT = "楼上住户三日内修复卫生间防水，并赔偿吊顶维修费 800 元。"
-
-
-@pytest.fixture
-async def retire(connected: str) -> AsyncIterator[None]:
-    """Suspend the providers a test registered, so no later test finds them."""
-    yield
-    await market.retire_registered()
 
 
 async def _dispute(
@@ -263,7 +256,7 @@ def test_only_agents_refer_and_a_live_referral_is_not_repeated(
 # --- Domain -----------------------------------------------------------------------------------
 
 
-@pytest.mark.usefixtures("retire")
+@pytest.mark.usefixtures("retire_providers")
 async def test_no_agreement_resolves_with_the_referral_to_court() -> None:
     grid = await fresh_grid()
     org = await provider(grid, ["dispute_mediation"], kind=ProviderKind.MEDIATION_ORG)
@@ -283,7 +276,7 @@ async def test_no_agreement_resolves_with_the_referral_to_court() -> None:
     assert "调解不成" in outcome.note and ticket.reply in outcome.note
 
 
-@pytest.mark.usefixtures("retire")
+@pytest.mark.usefixtures("retire_providers")
 async def test_no_organisation_or_a_cancellation_sends_the_ticket_back_to_the_agents(
     manual: ManualClock,
 ) -> None:
@@ -331,7 +324,7 @@ async def test_no_organisation_or_a_cancellation_sends_the_ticket_back_to_the_ag
     assert [link.purpose for link in links] == [OrderLinkPurpose.MEDIATION] * 2
 
 
-@pytest.mark.usefixtures("retire")
+@pytest.mark.usefixtures("retire_providers")
 async def test_what_may_be_referred_and_how_the_form_is_checked() -> None:
     grid = await fresh_grid()
     await provider(grid, ["dispute_mediation"], kind=ProviderKind.MEDIATION_ORG)
@@ -361,7 +354,7 @@ async def test_what_may_be_referred_and_how_the_form_is_checked() -> None:
     assert await _refused(_refer(landline)) == [("number", ErrorCode.INVALID_STATE)]
 
 
-@pytest.mark.usefixtures("retire")
+@pytest.mark.usefixtures("retire_providers")
 async def test_an_observer_that_fails_rolls_the_order_change_back() -> None:
     grid = await fresh_grid()
     org = await provider(grid, ["dispute_mediation"], kind=ProviderKind.MEDIATION_ORG)
@@ -402,7 +395,7 @@ async def test_an_observer_that_fails_rolls_the_order_change_back() -> None:
     assert (await _actions(referral.ticket))[-1] is Action.ORDER_UPDATE
 
 
-@pytest.mark.usefixtures("retire")
+@pytest.mark.usefixtures("retire_providers")
 async def test_the_organisation_sees_the_case_once_it_took_it_others_never() -> None:
     grid = await fresh_grid()
     org = await provider(grid, ["dispute_mediation"], kind=ProviderKind.MEDIATION_ORG)
@@ -432,7 +425,7 @@ async def test_the_organisation_sees_the_case_once_it_took_it_others_never() -> 
     assert not await sees(Principal(lone.id, lone.username, Role.MERCHANT))
 
 
-@pytest.mark.usefixtures("retire")
+@pytest.mark.usefixtures("retire_providers")
 async def test_plugins_hear_only_of_referral_orders_that_commit(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
