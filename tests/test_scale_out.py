@@ -295,21 +295,22 @@ async def test_a_worker_killed_mid_dispatch_loses_nothing(cluster: Cluster, orm:
     async with httpx2.AsyncClient(timeout=30) as http:
         token = await login(http, who.username, PASSWORD, url=cluster.b.graphql)
         order_input = await appliance_repair_input(http, cluster.b, grid)
-        room = asyncio.Semaphore(6)
 
-        async def place_on_b() -> None:
+        async def place_on_b_until_it_dies() -> None:
+            # Six clients keep placing orders until B dies under them, so that some of
+            # their requests are in flight when it does, however busy the machine is.
             nonlocal lost
-            async with room:
+            for _ in range(40):
                 try:
                     body = await data(http, PLACE, {"i": order_input}, token, url=cluster.b.graphql)
                 except httpx2.TransportError:
                     lost += 1
                     return
-            answered.append(body["placeOrder"]["order"]["number"])
-            if len(answered) == 8:
-                some_answered.set()
+                answered.append(body["placeOrder"]["order"]["number"])
+                if len(answered) == 8:
+                    some_answered.set()
 
-        placing = [asyncio.create_task(place_on_b()) for _ in range(30)]
+        placing = [asyncio.create_task(place_on_b_until_it_dies()) for _ in range(6)]
         await asyncio.wait_for(some_answered.wait(), 30)
         # The first offers come due while B is still placing orders, so every worker's
         # sweeper, B's among them, is busy with them when B dies.
