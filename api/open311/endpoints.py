@@ -197,7 +197,7 @@ async def _post(request: Request, fmt: Format) -> Response:
             "account_id": asked.account_id,
         }
     ]
-    return render(created, "service_requests", fmt, 201)
+    return render(created, "service_requests", fmt)
 
 
 async def _form(request: Request) -> list[tuple[str, str]]:
