@@ -8,6 +8,7 @@ from xml.etree import ElementTree
 from starlette.testclient import TestClient
 
 from accounts.client_keys import revoke_client_key
+from api.open311.intake import EXTRA_MAX_LENGTH
 from grids.catalogue import channel_of_account
 from tests.graphql import in_app
 from tests.open311.conftest import BASE, SERVICE, App, post
@@ -123,7 +124,7 @@ def test_bad_input_is_400_or_404_and_writes_nothing(client: TestClient, app_key:
             "attribute[kind]": "GOSSIP",
             "attribute[people_affected]": "many",
             "attribute[occurred_at]": "2999-01-01T00:00:00+08:00",
-            "attribute[colour]": "red",
+            "attribute[colour]": "red",  # not in the definition: kept, not a problem
         },
     )
     assert response.status_code == 400
@@ -137,9 +138,9 @@ def test_bad_input_is_400_or_404_and_writes_nothing(client: TestClient, app_key:
         "attribute[kind]",
         "attribute[people_affected]",
         "attribute[occurred_at]",
-        "attribute[colour]",
     ):
         assert argument in described, argument
+    assert "colour" not in described
     # The intake's own checks: outside the city, and a phone that is no phone.
     response = post(client, app_key.key, lat="0", long="0", phone="call me", description="远处")
     assert response.status_code == 400
@@ -180,3 +181,43 @@ def test_a_retry_with_the_same_idempotency_key_returns_the_first(
     missing = client.get(f"{BASE}/tokens/unknown-token.json", params={"api_key": app_key.key})
     assert missing.status_code == 404
     assert _count(client) == before + 1
+
+
+def test_attributes_outside_the_definition_are_kept_not_refused(
+    client: TestClient, app_key: App
+) -> None:
+    """FixMyStreet sends its own bookkeeping as attributes; they go into the content,
+    bounded, and the defined ones are still checked."""
+    fixmystreet = {
+        "attribute[fixmystreet_id]": "4242",
+        "attribute[report_url]": "https://fixmystreet.example/report/4242",
+        "attribute[easting]": "1234567",
+        "attribute[title]": "井盖缺失",
+        "attribute[notes][]": ["a", "b"],
+        "attribute[detail]": "长" * 1000,
+    }
+    response = post(client, app_key.key, description="路口井盖缺失。", **fixmystreet)
+    assert response.status_code == 200, response.text
+    ticket = _ticket(client, response.json()[0]["service_request_id"])
+    assert ticket.title == "井盖缺失"
+    extra = ticket.content.split("【Open311 附加信息】\n")[1].splitlines()
+    assert extra[:4] == [
+        "fixmystreet_id：4242",
+        "report_url：https://fixmystreet.example/report/4242",
+        "easting：1234567",
+        "notes：a, b",
+    ]
+    assert extra[4] == "detail：" + "长" * 199 + "…"
+    many = {f"attribute[extra_{i}]": "x" * 150 for i in range(20)}
+    response = post(client, app_key.key, description="另一处井盖缺失。", **many)
+    assert response.status_code == 200, response.text
+    ticket = _ticket(client, response.json()[0]["service_request_id"])
+    block = ticket.content.split("【Open311 附加信息】\n")[1]
+    assert 0 < len(block) <= EXTRA_MAX_LENGTH and block.startswith("extra_0：")
+    before = _count(client)
+    response = post(
+        client, app_key.key, **{"attribute[kind]": "GOSSIP", "attribute[fixmystreet_id]": "1"}
+    )
+    assert response.status_code == 400
+    assert [e["description"].split(":")[0] for e in response.json()] == ["attribute[kind]"]
+    assert _count(client) == before
