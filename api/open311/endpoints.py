@@ -12,6 +12,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime, timedelta
 from urllib.parse import parse_qsl
 
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
@@ -43,6 +44,9 @@ CHANGESET = "2026-11-28 00:00"
 #: The specification's default window and cap for GET requests.
 WINDOW = timedelta(days=90)
 MAX_REQUESTS = 1000
+#: A multipart POST's bounds: files (GeoReporter's one ``media``) and fields.
+MAX_FILES = 4
+MAX_FIELDS = 200
 _STATUSES = {"open": OPEN, "closed": frozenset(TicketStatus) - OPEN}
 
 Handler = Callable[[Request, Format], Awaitable[Response]]
@@ -201,15 +205,31 @@ async def _post(request: Request, fmt: Format) -> Response:
 
 
 async def _form(request: Request) -> list[tuple[str, str]]:
-    """The pairs of the form-encoded body, repeated keys (the attributes') included."""
+    """The pairs of the body, repeated keys (the attributes') included: form-encoded, or
+    multipart (as GeoReporter sends a request with a photo), whose file parts (``media``)
+    are read past and not kept."""
     media = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if media == "multipart/form-data":
+        return await _multipart(request)
     raw = await request.body()
     if raw and media != "application/x-www-form-urlencoded":
-        raise Open311Error(400, "Send the request as application/x-www-form-urlencoded.")
+        raise Open311Error(
+            400, "Send the request as application/x-www-form-urlencoded or multipart/form-data."
+        )
     try:
         return parse_qsl(raw.decode("utf-8"), keep_blank_values=True)
     except UnicodeDecodeError:
         raise Open311Error(400, "The request body is not UTF-8.") from None
+
+
+async def _multipart(request: Request) -> list[tuple[str, str]]:
+    """The text fields of a multipart body; its files are dropped (and their temporary
+    copies closed)."""
+    try:
+        async with request.form(max_files=MAX_FILES, max_fields=MAX_FIELDS) as form:
+            return [(name, value) for name, value in form.multi_items() if isinstance(value, str)]
+    except HTTPException as error:  # the parser's: malformed, too many parts ...
+        raise Open311Error(400, f"The multipart body cannot be read: {error.detail}") from None
 
 
 def _window(request: Request) -> tuple[datetime, datetime]:

@@ -221,3 +221,41 @@ def test_attributes_outside_the_definition_are_kept_not_refused(
     assert response.status_code == 400
     assert [e["description"].split(":")[0] for e in response.json()] == ["attribute[kind]"]
     assert _count(client) == before
+
+
+def test_a_multipart_post_with_a_photo_keeps_the_fields_and_drops_the_file(
+    client: TestClient, app_key: App
+) -> None:
+    """As GeoReporter sends a request with a photo attached: multipart, the photo as
+    ``media``; the text is taken, the binary is not stored, ``media_url`` still is."""
+    before = _count(client)
+    response = client.post(
+        f"{BASE}/requests.json",
+        data={
+            "api_key": app_key.key,
+            "service_code": SERVICE,
+            "lat": "39.67",
+            "long": "106.82",
+            "description": "人行道上有个大坑。",
+            "first_name": "十",
+            "last_name": "吴",
+            "media_url": "https://example.com/pothole.jpg",
+            "attribute[reply_by][]": ["PHONE", "SMS"],
+        },
+        files={"media": ("pothole.jpg", b"\xff\xd8\xff\xe0" + b"\x00" * 2048, "image/jpeg")},
+    )
+    assert response.status_code == 200, response.text
+    ticket = _ticket(client, response.json()[0]["service_request_id"])
+    assert (
+        ticket.content.startswith("人行道上有个大坑。") and "答复方式：电话、短信" in ticket.content
+    )
+    assert ticket.citizen_name == "吴十" and ticket.lat == 39.67
+    assert ticket.photos == ["https://example.com/pothole.jpg"]
+    broken = client.post(
+        f"{BASE}/requests.xml",
+        content=b"--x\r\nnot a part",
+        headers={"content-type": "multipart/form-data"},  # no boundary
+    )
+    assert broken.status_code == 400
+    assert ElementTree.fromstring(broken.content).findtext("error/code") == "400"
+    assert _count(client) == before + 1
