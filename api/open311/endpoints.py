@@ -1,13 +1,16 @@
 """The GeoReport v2 endpoints under /open311/v2/, and service discovery.
 
 Each endpoint answers in the format its URL ends in (``.json`` or ``.xml``); every
-failure is the specification's error list with the HTTP status: 404 for what does not
-exist, 403 for a missing or wrong ``api_key``, 400 for anything else. ``jurisdiction_id``
-is accepted and ignored: one endpoint serves one city.
+failure under /open311 is the specification's error list (XML when the path ends
+``.xml``, else JSON) with the HTTP status: 404 for what does not exist (any path not
+served included), 405 with ``Allow`` for a method a path does not take, 403 for a
+missing or wrong ``api_key``, 500 for an unexpected failure (logged), 400 for anything
+else. ``jurisdiction_id`` is accepted and ignored: one endpoint serves one city.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime, timedelta
 from urllib.parse import parse_qsl
@@ -15,7 +18,7 @@ from urllib.parse import parse_qsl
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import BaseRoute, Route
+from starlette.routing import BaseRoute, Match, Mount, Route, request_response
 
 from accounts.client_keys import principal_for_key
 from accounts.service import Principal
@@ -38,6 +41,8 @@ from wuyou import clock
 from wuyou.clock import CITY_TIMEZONE
 from wuyou.errors import AccessError, DomainError
 
+log = logging.getLogger(__name__)
+
 SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
 #: When the service list and definitions last changed in a way clients should notice.
 CHANGESET = "2026-11-28 00:00"
@@ -53,7 +58,8 @@ Handler = Callable[[Request, Format], Awaitable[Response]]
 
 
 def _endpoint(handler: Handler) -> Callable[[Request], Awaitable[Response]]:
-    """``handler`` with the format read from the URL and its failures rendered in it."""
+    """``handler`` with the format read from the URL and its failures rendered in it; an
+    unexpected exception is logged and answered 500 as an error list too."""
 
     async def endpoint(request: Request) -> Response:
         try:
@@ -64,6 +70,31 @@ def _endpoint(handler: Handler) -> Callable[[Request], Awaitable[Response]]:
             return await handler(request, fmt)
         except Open311Error as error:
             return error_response(error, fmt)
+        except Exception:
+            log.exception("unexpected error handling %s %s", request.method, request.url.path)
+            return error_response(Open311Error(500, "Internal server error."), fmt)
+
+    return endpoint
+
+
+def _unmatched(listed: Sequence[BaseRoute]) -> Callable[[Request], Awaitable[Response]]:
+    """The answer to what none of ``listed`` takes: 405 (with ``Allow``) for a path one
+    of them serves with other methods, else 404; as an error list, in XML when the path
+    ends ``.xml``."""
+
+    async def endpoint(request: Request) -> Response:
+        fmt = Format.XML if request.url.path.endswith(".xml") else Format.JSON
+        allowed = {
+            method
+            for route in listed
+            if isinstance(route, Route) and route.matches(request.scope)[0] is Match.PARTIAL
+            for method in route.methods or ()
+        }
+        if allowed:
+            methods = ", ".join(sorted(allowed))
+            error = Open311Error(405, f"{request.method} is not allowed here: use {methods}.")
+            return error_response(error, fmt, headers={"Allow": methods})
+        return error_response(Open311Error(404, f"{request.url.path} was not found."), fmt)
 
     return endpoint
 
@@ -277,8 +308,8 @@ def _statuses(request: Request) -> frozenset[TicketStatus] | None:
 
 
 def routes() -> list[BaseRoute]:
-    """The routes to mount at /open311."""
-    return [
+    """The routes to mount at /open311; anything else under it gets the error list."""
+    served: list[BaseRoute] = [
         Route("/discovery.{format}", _endpoint(discovery), methods=["GET"]),
         Route("/v2/discovery.{format}", _endpoint(discovery), methods=["GET"]),
         Route("/v2/services.{format}", _endpoint(services), methods=["GET"]),
@@ -293,3 +324,5 @@ def routes() -> list[BaseRoute]:
         ),
         Route("/v2/tokens/{token}.{format}", _endpoint(token), methods=["GET"]),
     ]
+    # A mount, not a route: it takes every method, even those no route names.
+    return [*served, Mount("", app=request_response(_unmatched(served)))]

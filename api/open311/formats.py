@@ -69,10 +69,14 @@ def render(data: Any, root: str, fmt: Format, status: int = 200) -> Response:
     return Response(body, status, media_type=f"{MEDIA_TYPES[fmt]}; charset=utf-8")
 
 
-def error_response(error: Open311Error, fmt: Format) -> Response:
+def error_response(
+    error: Open311Error, fmt: Format, headers: Mapping[str, str] | None = None
+) -> Response:
     """The specification's error array: each error's code (the HTTP status) and text."""
     errors = [{"code": error.status, "description": text} for text in error.descriptions]
-    return render(errors, "errors", fmt, error.status)
+    response = render(errors, "errors", fmt, error.status)
+    response.headers.update(headers or {})
+    return response
 
 
 def _fill(element: ElementTree.Element, value: Any) -> None:
