@@ -25,7 +25,7 @@ from accounts.service import Principal
 from api.open311 import intake
 from api.open311.formats import Format, Open311Error, error_response, parse_format, render
 from api.open311.requests import service_requests
-from api.open311.services import definition, service, service_notice
+from api.open311.services import changeset, definition, service, service_notice
 from grids.catalogue import channel_of_account
 from tickets.catalogue import sla_policy
 from tickets.categories import get_categories_by_code, leaves_with_paths
@@ -44,8 +44,6 @@ from wuyou.errors import AccessError, DomainError
 log = logging.getLogger(__name__)
 
 SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
-#: When the service list and definitions last changed in a way clients should notice.
-CHANGESET = "2026-11-28 00:00"
 #: The specification's default window and cap for GET requests.
 WINDOW = timedelta(days=90)
 MAX_REQUESTS = 1000
@@ -121,8 +119,9 @@ async def discovery(request: Request, fmt: Format) -> Response:
     """The service discovery document: this endpoint, its formats, where keys come from."""
     await _client(request)
     endpoint = f"{str(request.base_url).rstrip('/')}/open311/v2"
+    current = await changeset(await leaves_with_paths(), await sla_policy())
     document = {
-        "changeset": CHANGESET,
+        "changeset": current,
         "contact": "The city's 12345 hotline (12345 政务服务便民热线) runs this endpoint.",
         "key_service": "API keys for client applications are issued by the platform's "
         "operators (wuyou open311 key create).",
@@ -130,7 +129,7 @@ async def discovery(request: Request, fmt: Format) -> Response:
             {
                 "specification": SPECIFICATION,
                 "url": endpoint,
-                "changeset": CHANGESET,
+                "changeset": current,
                 "type": "production",
                 "formats": ["text/xml", "application/json"],
             }

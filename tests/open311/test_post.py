@@ -188,7 +188,7 @@ def test_attributes_outside_the_definition_are_kept_not_refused(
 ) -> None:
     """FixMyStreet sends its own bookkeeping as attributes; they go into the content,
     bounded, and the defined ones are still checked."""
-    fixmystreet = {
+    fixmystreet: dict[str, Any] = {
         "attribute[fixmystreet_id]": "4242",
         "attribute[report_url]": "https://fixmystreet.example/report/4242",
         "attribute[easting]": "1234567",
