@@ -1,27 +1,31 @@
 """The GeoReport v2 endpoints under /open311/v2/, and service discovery.
 
 Each endpoint answers in the format its URL ends in (``.json`` or ``.xml``); every
-failure is the specification's error list with the HTTP status: 404 for what does not
-exist, 403 for a missing or wrong ``api_key``, 400 for anything else. ``jurisdiction_id``
-is accepted and ignored: one endpoint serves one city.
+failure under /open311 is the specification's error list (XML when the path ends
+``.xml``, else JSON) with the HTTP status: 404 for what does not exist (any path not
+served included), 405 with ``Allow`` for a method a path does not take, 403 for a
+missing or wrong ``api_key``, 500 for an unexpected failure (logged), 400 for anything
+else. ``jurisdiction_id`` is accepted and ignored: one endpoint serves one city.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime, timedelta
 from urllib.parse import parse_qsl
 
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import BaseRoute, Route
+from starlette.routing import BaseRoute, Match, Mount, Route, request_response
 
 from accounts.client_keys import principal_for_key
 from accounts.service import Principal
 from api.open311 import intake
 from api.open311.formats import Format, Open311Error, error_response, parse_format, render
 from api.open311.requests import service_requests
-from api.open311.services import definition, service, service_notice
+from api.open311.services import changeset, definition, service, service_notice
 from grids.catalogue import channel_of_account
 from tickets.catalogue import sla_policy
 from tickets.categories import get_categories_by_code, leaves_with_paths
@@ -37,19 +41,23 @@ from wuyou import clock
 from wuyou.clock import CITY_TIMEZONE
 from wuyou.errors import AccessError, DomainError
 
+log = logging.getLogger(__name__)
+
 SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
-#: When the service list and definitions last changed in a way clients should notice.
-CHANGESET = "2026-11-28 00:00"
 #: The specification's default window and cap for GET requests.
 WINDOW = timedelta(days=90)
 MAX_REQUESTS = 1000
+#: A multipart POST's bounds: files (GeoReporter's one ``media``) and fields.
+MAX_FILES = 4
+MAX_FIELDS = 200
 _STATUSES = {"open": OPEN, "closed": frozenset(TicketStatus) - OPEN}
 
 Handler = Callable[[Request, Format], Awaitable[Response]]
 
 
 def _endpoint(handler: Handler) -> Callable[[Request], Awaitable[Response]]:
-    """``handler`` with the format read from the URL and its failures rendered in it."""
+    """``handler`` with the format read from the URL and its failures rendered in it; an
+    unexpected exception is logged and answered 500 as an error list too."""
 
     async def endpoint(request: Request) -> Response:
         try:
@@ -60,6 +68,31 @@ def _endpoint(handler: Handler) -> Callable[[Request], Awaitable[Response]]:
             return await handler(request, fmt)
         except Open311Error as error:
             return error_response(error, fmt)
+        except Exception:
+            log.exception("unexpected error handling %s %s", request.method, request.url.path)
+            return error_response(Open311Error(500, "Internal server error."), fmt)
+
+    return endpoint
+
+
+def _unmatched(listed: Sequence[BaseRoute]) -> Callable[[Request], Awaitable[Response]]:
+    """The answer to what none of ``listed`` takes: 405 (with ``Allow``) for a path one
+    of them serves with other methods, else 404; as an error list, in XML when the path
+    ends ``.xml``."""
+
+    async def endpoint(request: Request) -> Response:
+        fmt = Format.XML if request.url.path.endswith(".xml") else Format.JSON
+        allowed = {
+            method
+            for route in listed
+            if isinstance(route, Route) and route.matches(request.scope)[0] is Match.PARTIAL
+            for method in route.methods or ()
+        }
+        if allowed:
+            methods = ", ".join(sorted(allowed))
+            error = Open311Error(405, f"{request.method} is not allowed here: use {methods}.")
+            return error_response(error, fmt, headers={"Allow": methods})
+        return error_response(Open311Error(404, f"{request.url.path} was not found."), fmt)
 
     return endpoint
 
@@ -86,8 +119,9 @@ async def discovery(request: Request, fmt: Format) -> Response:
     """The service discovery document: this endpoint, its formats, where keys come from."""
     await _client(request)
     endpoint = f"{str(request.base_url).rstrip('/')}/open311/v2"
+    current = await changeset(await leaves_with_paths(), await sla_policy())
     document = {
-        "changeset": CHANGESET,
+        "changeset": current,
         "contact": "The city's 12345 hotline (12345 政务服务便民热线) runs this endpoint.",
         "key_service": "API keys for client applications are issued by the platform's "
         "operators (wuyou open311 key create).",
@@ -95,7 +129,7 @@ async def discovery(request: Request, fmt: Format) -> Response:
             {
                 "specification": SPECIFICATION,
                 "url": endpoint,
-                "changeset": CHANGESET,
+                "changeset": current,
                 "type": "production",
                 "formats": ["text/xml", "application/json"],
             }
@@ -197,19 +231,35 @@ async def _post(request: Request, fmt: Format) -> Response:
             "account_id": asked.account_id,
         }
     ]
-    return render(created, "service_requests", fmt, 201)
+    return render(created, "service_requests", fmt)
 
 
 async def _form(request: Request) -> list[tuple[str, str]]:
-    """The pairs of the form-encoded body, repeated keys (the attributes') included."""
+    """The pairs of the body, repeated keys (the attributes') included: form-encoded, or
+    multipart (as GeoReporter sends a request with a photo), whose file parts (``media``)
+    are read past and not kept."""
     media = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if media == "multipart/form-data":
+        return await _multipart(request)
     raw = await request.body()
     if raw and media != "application/x-www-form-urlencoded":
-        raise Open311Error(400, "Send the request as application/x-www-form-urlencoded.")
+        raise Open311Error(
+            400, "Send the request as application/x-www-form-urlencoded or multipart/form-data."
+        )
     try:
         return parse_qsl(raw.decode("utf-8"), keep_blank_values=True)
     except UnicodeDecodeError:
         raise Open311Error(400, "The request body is not UTF-8.") from None
+
+
+async def _multipart(request: Request) -> list[tuple[str, str]]:
+    """The text fields of a multipart body; its files are dropped (and their temporary
+    copies closed)."""
+    try:
+        async with request.form(max_files=MAX_FILES, max_fields=MAX_FIELDS) as form:
+            return [(name, value) for name, value in form.multi_items() if isinstance(value, str)]
+    except HTTPException as error:  # the parser's: malformed, too many parts ...
+        raise Open311Error(400, f"The multipart body cannot be read: {error.detail}") from None
 
 
 def _window(request: Request) -> tuple[datetime, datetime]:
@@ -257,8 +307,8 @@ def _statuses(request: Request) -> frozenset[TicketStatus] | None:
 
 
 def routes() -> list[BaseRoute]:
-    """The routes to mount at /open311."""
-    return [
+    """The routes to mount at /open311; anything else under it gets the error list."""
+    served: list[BaseRoute] = [
         Route("/discovery.{format}", _endpoint(discovery), methods=["GET"]),
         Route("/v2/discovery.{format}", _endpoint(discovery), methods=["GET"]),
         Route("/v2/services.{format}", _endpoint(services), methods=["GET"]),
@@ -273,3 +323,5 @@ def routes() -> list[BaseRoute]:
         ),
         Route("/v2/tokens/{token}.{format}", _endpoint(token), methods=["GET"]),
     ]
+    # A mount, not a route: it takes every method, even those no route names.
+    return [*served, Mount("", app=request_response(_unmatched(served)))]

@@ -8,6 +8,7 @@ named as the specification names them (``services`` holds ``service`` elements .
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping, Sequence
 from enum import StrEnum
 from typing import Any
@@ -34,6 +35,8 @@ ITEM_TAGS = {
     "endpoints": "endpoint",
     "formats": "format",
 }
+#: What XML 1.0's ``Char`` production leaves out.
+_NOT_XML_CHAR = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
 class Open311Error(Exception):
@@ -66,10 +69,14 @@ def render(data: Any, root: str, fmt: Format, status: int = 200) -> Response:
     return Response(body, status, media_type=f"{MEDIA_TYPES[fmt]}; charset=utf-8")
 
 
-def error_response(error: Open311Error, fmt: Format) -> Response:
+def error_response(
+    error: Open311Error, fmt: Format, headers: Mapping[str, str] | None = None
+) -> Response:
     """The specification's error array: each error's code (the HTTP status) and text."""
     errors = [{"code": error.status, "description": text} for text in error.descriptions]
-    return render(errors, "errors", fmt, error.status)
+    response = render(errors, "errors", fmt, error.status)
+    response.headers.update(headers or {})
+    return response
 
 
 def _fill(element: ElementTree.Element, value: Any) -> None:
@@ -85,6 +92,9 @@ def _fill(element: ElementTree.Element, value: Any) -> None:
 
 
 def _text(value: Any) -> str:
+    """``value`` as element text, without the characters XML 1.0 forbids (control
+    characters but tab and line breaks, surrogates, U+FFFE and U+FFFF): one ticket's
+    stray ``\x0b`` must not make a whole list unreadable."""
     if isinstance(value, bool):
         return "true" if value else "false"
-    return str(value)
+    return _NOT_XML_CHAR.sub("", str(value))

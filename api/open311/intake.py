@@ -5,7 +5,9 @@ The arguments are read as the specification sends them (form-encoded, with
 and turned into the :class:`~tickets.intake.TicketRequest` that ``createTicket`` takes
 too, on the client application's channel (``OL-OPEN311`` for those made by
 ``wuyou open311 key create``). What a ticket has no column for (the attributes past kind
-and title, the e-mail address) is written into its content, for the agents to read.
+and title, the e-mail address) is written into its content, for the agents to read; so
+are, within bounds and unchecked, attributes the definition does not have, which clients
+such as FixMyStreet send for their own bookkeeping.
 """
 
 from __future__ import annotations
@@ -30,6 +32,13 @@ from wuyou.errors import DomainError
 CHANNEL_CODE = "OL-OPEN311"
 CHANNEL_NAME = "Open311 GeoReport v2 接口"
 DESCRIPTION_MAX_LENGTH = 4000
+#: What a ticket's content may hold (:func:`tickets.intake.create_ticket` checks it).
+CONTENT_MAX_LENGTH = 5000
+#: The room in the content for attributes the definition does not have (FixMyStreet's
+#: ``attribute[fixmystreet_id]``, ``attribute[report_url]`` ...), and for each value.
+EXTRA_MAX_LENGTH = 600
+_EXTRA_VALUE_MAX = 200
+_EXTRA_HEADING = "\n\n【Open311 附加信息】\n"
 _ATTRIBUTE = re.compile(r"attribute\[([^\]]+)\](\[\])?")
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 _CJK = re.compile(r"[\u3400-\u9fff]")
@@ -131,9 +140,13 @@ async def submission(
     if media_url and (len(media_url) > 500 or urlsplit(media_url).scheme not in ("http", "https")):
         problems.append("media_url: an http or https URL of at most 500 characters.")
     raw_attributes.pop(NOTICE_CODE, None)  # informational: nothing to answer
+    defined = {f.code for f in ATTRIBUTES}
+    extra = {c: v for c, v in raw_attributes.items() if c not in defined}
     attributes: dict[str, Any] = {}
     try:
-        attributes = clean_form(ATTRIBUTES, _listed(raw_attributes))
+        attributes = clean_form(
+            ATTRIBUTES, _listed({c: v for c, v in raw_attributes.items() if c in defined})
+        )
     except DomainError as error:
         problems += problems_of(error).descriptions
     if problems:
@@ -143,7 +156,7 @@ async def submission(
         channel=channel,
         kind=TicketKind(attributes.get("kind", DEFAULT_KIND)),
         title=title,
-        content=_content(description or leaf.name, attributes, email),
+        content=_content(description or leaf.name, attributes, email, extra),
         category=leaf.code,
         citizen_name=_full_name(args.get("first_name", ""), args.get("last_name", "")),
         citizen_phone=args.get("phone", "").strip(),
@@ -192,8 +205,12 @@ def _full_name(first: str, last: str) -> str:
     return f"{first} {last}".strip()
 
 
-def _content(description: str, attributes: Mapping[str, Any], email: str) -> str:
-    """The description, then the answers the ticket keeps no column for."""
+def _content(
+    description: str, attributes: Mapping[str, Any], email: str, extra: Mapping[str, Any]
+) -> str:
+    """The description, then the answers the ticket keeps no column for, then the
+    attributes the definition does not have (as far as :data:`EXTRA_MAX_LENGTH` and the
+    ticket's own limit on its content allow)."""
     lines = []
     for spec in ATTRIBUTES:
         if spec.code in ("kind", "title") or spec.code not in attributes:
@@ -206,4 +223,17 @@ def _content(description: str, attributes: Mapping[str, Any], email: str) -> str
         lines.append(f"{spec.label}：{value}")
     if email:
         lines.append(f"联系邮箱：{email}")
-    return description + ("\n\n【Open311 附加信息】\n" + "\n".join(lines) if lines else "")
+    used = len(description) + len(_EXTRA_HEADING) + sum(len(line) + 1 for line in lines)
+    room = min(EXTRA_MAX_LENGTH, CONTENT_MAX_LENGTH - used)
+    for code, value in extra.items():
+        text = ", ".join(value) if isinstance(value, list) else value
+        line = f"{code[:_SHORT_MAX]}：{_clipped(text.strip(), _EXTRA_VALUE_MAX)}"
+        if len(line) + 1 > room:
+            break
+        lines.append(line)
+        room -= len(line) + 1
+    return description + (_EXTRA_HEADING + "\n".join(lines) if lines else "")
+
+
+def _clipped(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -10,11 +10,18 @@ states how soon the hotline completes such a request.
 
 from __future__ import annotations
 
+import hashlib
+import json
+from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
 from plugins.forms import Choice, FieldType, FormField
 from tickets.categories import CategoryRecord
+from tickets.models import SlaSetting
+from tickets.policy import SLA_SETTING_ID
 from tickets.sla import SlaPolicy, TicketKind
+from wuyou.clock import CITY_TIMEZONE
 
 #: The GeoReport datatype of each form field type used here.
 DATATYPES = {
@@ -33,6 +40,9 @@ KIND_LABELS = {
     TicketKind.SUGGESTION: ("建议", "suggestion"),
     TicketKind.PRAISE: ("表扬", "praise"),
 }
+#: When the definition below (the attributes) last changed: the changeset's time while
+#: no later change of the SLA policy is recorded.
+DEFINITION_CHANGED = datetime(2026, 11, 28, tzinfo=CITY_TIMEZONE)
 #: What a request is unless its ``kind`` attribute says otherwise.
 DEFAULT_KIND = TicketKind.REQUEST
 NOTICE_CODE = "notice"
@@ -156,3 +166,19 @@ def definition(leaf: CategoryRecord, policy: SlaPolicy) -> dict[str, Any]:
             }
         )
     return {"service_code": leaf.code, "attributes": attributes}
+
+
+async def changeset(
+    leaves: Sequence[tuple[CategoryRecord, tuple[CategoryRecord, ...]]], policy: SlaPolicy
+) -> str:
+    """Discovery's changeset for the services of ``leaves`` under ``policy``: the time of
+    the newest recorded change (the SLA policy's, else :data:`DEFINITION_CHANGED`), then
+    ``#`` and a digest of the service list and every definition. Categories record no
+    time of change, so a change to one (renamed, deactivated, new days) shows in the
+    digest; any change to what clients read changes the changeset."""
+    setting = await SlaSetting.filter(id=SLA_SETTING_ID).only("id", "updated_at").first()
+    newest = max(DEFINITION_CHANGED, setting.updated_at) if setting else DEFINITION_CHANGED
+    documents = [(service(leaf, path), definition(leaf, policy)) for leaf, path in leaves]
+    digest = hashlib.sha256(json.dumps(documents, sort_keys=True).encode()).hexdigest()
+    moment = newest.astimezone(CITY_TIMEZONE).isoformat(timespec="seconds")
+    return f"{moment}#{digest[:12]}"

@@ -23,7 +23,7 @@ from wuyou import clock
 
 def _create(client: TestClient, key: str, description: str, **fields: str) -> str:
     response = post(client, key, description=description, **fields)
-    assert response.status_code == 201, response.text
+    assert response.status_code == 200, response.text
     number: str = response.json()[0]["service_request_id"]
     return number
 
@@ -179,3 +179,12 @@ def test_a_list_costs_the_same_statements_for_one_or_many(client: TestClient, ap
         assert len(listed) == len(wanted)
         counts.append(counter.statements)
     assert 0 < counts[0] == counts[1], counts
+
+
+def test_characters_xml_forbids_are_left_out_of_xml(client: TestClient, app_key: App) -> None:
+    number = _create(client, app_key.key, "井盖\x0b松动\x01，\ufffe有异响。")
+    assert "\x0b" in str(_one(client, number)["description"])  # JSON escapes it
+    for path in (f"requests/{number}.xml", "requests.xml"):
+        root = ElementTree.fromstring(client.get(f"{BASE}/{path}").content)
+        (request,) = [r for r in root if r.findtext("service_request_id") == number]
+        assert request.findtext("description") == "井盖松动，有异响。"

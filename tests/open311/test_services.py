@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import functools
+from datetime import datetime, timedelta
 from xml.etree import ElementTree
 
 from starlette.testclient import TestClient
 
-from api.open311.services import ATTRIBUTES
+from api.open311.services import ATTRIBUTES, DEFINITION_CHANGED
 from tests.graphql import in_app
-from tests.open311.conftest import BASE, SERVICE
-from tickets.categories import leaves_with_paths
+from tests.open311.conftest import BASE, SERVICE, principal
+from tickets.admin import update_category
+from tickets.categories import get_category, leaves_with_paths
+from tickets.policy import SlaPolicyChanges, update_sla_policy
+from wuyou import clock
 
 
 def test_discovery_names_this_endpoint_in_both_formats(client: TestClient) -> None:
@@ -92,3 +97,34 @@ def test_unknown_services_and_formats_are_404_in_the_spec_error_format(client: T
     assert root.tag == "errors" and root.findtext("error/code") == "404"
     response = client.get(f"{BASE}/services.csv")
     assert response.status_code == 404 and response.json()[0]["code"] == 404
+
+
+def test_the_changeset_changes_with_the_services(client: TestClient) -> None:
+    """Its time is the SLA policy's last change (the definition's release before any);
+    a category's change, which records no time, changes its digest."""
+
+    def current() -> tuple[datetime, str]:
+        document = client.get(f"{BASE}/discovery.json").json()
+        assert document["endpoints"][0]["changeset"] == document["changeset"]
+        moment, _, digest = document["changeset"].partition("#")
+        return datetime.fromisoformat(moment), digest
+
+    admin = principal(client, "demo-admin")
+    first, digest = current()
+    assert first >= DEFINITION_CHANGED and len(digest) == 12
+    later = max(first, clock.now()).replace(microsecond=0) + timedelta(days=1)
+    previous = clock.install(clock.ManualClock(later))
+    try:
+        in_app(client, lambda: update_sla_policy(actor=admin, changes=SlaPolicyChanges()))
+    finally:
+        clock.install(previous)
+    assert current() == (later, digest)
+    leaf = in_app(client, lambda: get_category(SERVICE))
+    assert leaf is not None
+    days = leaf.complete_days
+    for new in (days + 1 if days else 9, days):
+        in_app(
+            client, functools.partial(update_category, code=SERVICE, complete_days=new, actor=admin)
+        )
+        moment, changed = current()
+        assert moment == later and (changed != digest) is (new != days)
