@@ -23,6 +23,9 @@ const STAGE = { ACCEPTED: 1, IN_SERVICE: 2, COMPLETED: 3, CANCELLED: 3, NO_PROVI
 const RESYNC_EVERY_MS = 60_000;
 /** Accept/decline failures after which the offer is gone for good. */
 const OFFER_GONE = new Set(["OFFER_EXPIRED", "OFFER_WITHDRAWN", "ALREADY_TAKEN", "NOT_FOUND", "INVALID_STATE"]);
+/** orderUpdated failures that subscribing again cannot mend (the order is not, or no
+ * longer, one this account may see): the order is then kept fresh by re-reading only. */
+const ORDER_UNWATCHABLE = new Set(["NOT_FOUND", "BAD_USER_INPUT", "FORBIDDEN"]);
 
 const TITLE = document.title;
 const $ = (selector, root = document) => root.querySelector(selector);
@@ -63,7 +66,8 @@ function newDesk(session) {
     live: null,
     offers: new Map(), // offer id → { offer, deadline, total, card, expired }
     settled: new Set(), // offer ids answered or gone: a late re-read never brings them back
-    orders: new Map(), // order number → { order, card, unsubscribe }
+    orders: new Map(), // order number → { order, card, unsubscribe, unwatchable }
+    offersError: null, // the notice's line saying the offers subscription failed
     timeouts: [],
     intervals: [],
   };
@@ -256,7 +260,17 @@ function openDesk(session) {
   });
   desk.live.subscribe(ops.OFFERS, {}, {
     next: ({ offers }) => offerEvent(offers),
-    error: (error) => apiFailure(error),
+    // Said until the subscription is made again (after a backoff, by LiveConnection),
+    // when the offers it may have missed are read back.
+    error: (error) => {
+      apiFailure(error);
+      desk.offersError = view.notice.firstChild;
+    },
+    resumed: () => {
+      if (desk.offersError && view.notice.firstChild === desk.offersError) showNotice("");
+      desk.offersError = null;
+      resyncOffers();
+    },
   });
   loadDesk();
   view.merchantName.focus();
@@ -531,7 +545,7 @@ async function loadOrders() {
 function showOrder(order) {
   let entry = desk.orders.get(order.number);
   if (!entry) {
-    entry = { card: orderCard(order.number), unsubscribe: null };
+    entry = { card: orderCard(order.number), unsubscribe: null, unwatchable: false };
     desk.orders.set(order.number, entry);
   }
   const was = entry.order?.status;
@@ -553,16 +567,7 @@ function showOrder(order) {
   if (order.merchant) showMerchant(order.merchant);
   if (active) {
     if (card.parentElement !== view.orders) view.orders.prepend(card);
-    entry.unsubscribe ??= desk.live.subscribe(ops.ORDER_UPDATED, { number: order.number }, {
-      next: ({ orderUpdated }) => orderChanged(orderUpdated),
-      error: () => {
-        entry.unsubscribe = null;
-        loadOrders();
-      },
-      complete: () => {
-        entry.unsubscribe = null;
-      },
-    });
+    if (!entry.unwatchable) entry.unsubscribe ??= watchOrder(entry, order.number);
   } else {
     entry.unsubscribe?.();
     entry.unsubscribe = null;
@@ -571,6 +576,25 @@ function showOrder(order) {
   }
   showCounts();
   return card;
+}
+
+/** Follow an order's changes live. A failed subscription is made again after a backoff
+ * (then the orders are re-read); one that cannot be mended is not made again. */
+function watchOrder(entry, number) {
+  return desk.live.subscribe(ops.ORDER_UPDATED, { number }, {
+    next: ({ orderUpdated }) => orderChanged(orderUpdated),
+    retry: (error) => !ORDER_UNWATCHABLE.has(error.code),
+    error: (error) => {
+      if (!ORDER_UNWATCHABLE.has(error.code)) return;
+      entry.unsubscribe = null;
+      entry.unwatchable = true;
+      loadOrders();
+    },
+    resumed: () => loadOrders(),
+    complete: () => {
+      entry.unsubscribe = null;
+    },
+  });
 }
 
 function orderChanged({ order }) {

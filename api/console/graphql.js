@@ -70,12 +70,19 @@ const PONG_TIMEOUT_MS = 10_000;
 const BACKOFF_FIRST_MS = 500;
 const BACKOFF_MAX_MS = 30_000;
 
+/** A wait before retry number `attempt` (from 0): exponential, capped, with jitter. */
+function backoff(attempt) {
+  const delay = Math.min(BACKOFF_MAX_MS, BACKOFF_FIRST_MS * 2 ** attempt);
+  return Math.round(delay / 2 + (Math.random() * delay) / 2);
+}
+
 /**
  * One graphql-transport-ws connection that carries every subscription of the page.
  *
  * It reconnects by itself with exponential backoff (with jitter), re-subscribes what is
  * still wanted, and calls `onConnected` after each acknowledged (re)connection, which is
- * where the page re-reads by query what it may have missed while it was away.
+ * where the page re-reads by query what it may have missed while it was away. A single
+ * subscription that fails is made again after its own backoff (see `subscribe`).
  */
 export class LiveConnection {
   constructor({ token, onState, onConnected, onAuthFailure }) {
@@ -83,7 +90,8 @@ export class LiveConnection {
     this.onState = onState;
     this.onConnected = onConnected;
     this.onAuthFailure = onAuthFailure;
-    this.subscriptions = new Map();
+    this.subscriptions = new Set(); // wanted: { query, variables, handlers, id, failures }
+    this.operations = new Map(); // operation id on this socket → its subscription
     this.nextId = 1;
     this.attempt = 0;
     this.socket = null;
@@ -95,14 +103,19 @@ export class LiveConnection {
     this.connect();
   }
 
-  /** Subscribe; `handlers` has next(data), error(ApiError) and complete(). Returns an
-   * unsubscribe function. */
+  /** Subscribe; `handlers` has next(data), error(ApiError), complete(), and optionally
+   * retry(ApiError) and resumed(). After an error (other than an authentication failure,
+   * which goes to `onAuthFailure`) the subscription is made again after a backoff
+   * (capped exponential with jitter, reset by the next message), unless `retry(error)`
+   * says no, and `resumed()` is called once it is sent again: re-read there by query what
+   * it missed. Returns an unsubscribe function. */
   subscribe(query, variables, handlers) {
-    const id = String(this.nextId++);
-    this.subscriptions.set(id, { query, variables, handlers });
-    if (this.acknowledged) this.sendSubscribe(id);
+    const subscription = { query, variables, handlers, id: null, failures: 0 };
+    this.subscriptions.add(subscription);
+    if (this.acknowledged) this.sendSubscribe(subscription);
     return () => {
-      if (this.subscriptions.delete(id) && this.acknowledged) this.send({ id, type: "complete" });
+      if (!this.subscriptions.delete(subscription)) return;
+      this.stop(subscription);
     };
   }
 
@@ -112,6 +125,7 @@ export class LiveConnection {
     window.removeEventListener("online", this.online);
     this.clearTimers();
     this.subscriptions.clear();
+    this.forgetOperations();
     if (this.socket) this.socket.close(1000, "signed out");
     this.socket = null;
   }
@@ -148,7 +162,7 @@ export class LiveConnection {
         this.clearTimers();
         this.keepAlive(socket);
         this.onState({ state: "connected" });
-        for (const id of this.subscriptions.keys()) this.sendSubscribe(id);
+        for (const subscription of this.subscriptions) this.sendSubscribe(subscription);
         this.onConnected();
         break;
       case "ping":
@@ -164,9 +178,11 @@ export class LiveConnection {
         this.fail(message.id, message.payload);
         break;
       case "complete": {
-        const subscription = this.subscriptions.get(message.id);
-        this.subscriptions.delete(message.id);
-        subscription?.handlers.complete?.();
+        const subscription = this.operations.get(message.id);
+        if (!subscription) break;
+        this.operations.delete(message.id);
+        this.subscriptions.delete(subscription);
+        subscription.handlers.complete?.();
         break;
       }
       default:
@@ -175,38 +191,54 @@ export class LiveConnection {
   }
 
   deliver(id, payload) {
-    const subscription = this.subscriptions.get(id);
+    const subscription = this.operations.get(id);
     if (!subscription) return;
     if (payload.errors?.length) {
+      // The server may still run the operation: end it before it is made again.
+      this.send({ id, type: "complete" });
       this.fail(id, payload.errors);
       return;
     }
+    subscription.failures = 0;
     subscription.handlers.next(payload.data);
   }
 
+  /** An operation ended in errors: made again after a backoff unless its handlers say no. */
   fail(id, errors) {
+    const subscription = this.operations.get(id);
+    if (!subscription) return;
+    this.operations.delete(id);
+    subscription.id = null;
     const error = firstError(errors);
     if (error.unauthenticated) {
       this.onAuthFailure(error);
       return;
     }
-    const subscription = this.subscriptions.get(id);
-    this.subscriptions.delete(id);
-    subscription?.handlers.error?.(error);
+    const again = subscription.handlers.retry?.(error) ?? true;
+    if (!again) this.subscriptions.delete(subscription);
+    subscription.handlers.error?.(error);
+    if (!again) return;
+    // A timer lost with the connection does no harm: the next acknowledgement sends
+    // every wanted subscription anyway.
+    this.later(backoff(subscription.failures++), () => {
+      if (!this.subscriptions.has(subscription) || !this.acknowledged || subscription.id !== null) return;
+      this.sendSubscribe(subscription);
+      subscription.handlers.resumed?.();
+    });
   }
 
   closedBy(socket, event) {
     if (socket !== this.socket) return;
     this.socket = null;
     this.acknowledged = false;
+    this.forgetOperations();
     this.clearTimers();
     if (this.closed) return;
     if (AUTH_CLOSE_CODES.has(event.code)) {
       this.onAuthFailure(new ApiError("登录已失效，请重新登录。", "UNAUTHENTICATED"));
       return;
     }
-    const delay = Math.min(BACKOFF_MAX_MS, BACKOFF_FIRST_MS * 2 ** this.attempt);
-    const wait = Math.round(delay / 2 + (Math.random() * delay) / 2);
+    const wait = backoff(this.attempt);
     this.attempt += 1;
     this.onState({ state: "waiting", attempt: this.attempt, retryAt: Date.now() + wait });
     this.later(wait, () => this.connect());
@@ -242,9 +274,27 @@ export class LiveConnection {
     this.closedBy(socket, { code: 4000 });
   }
 
-  sendSubscribe(id) {
-    const { query, variables } = this.subscriptions.get(id);
+  /** Send a subscription under a new operation id (an id is never used twice). */
+  sendSubscribe(subscription) {
+    const id = String(this.nextId++);
+    subscription.id = id;
+    this.operations.set(id, subscription);
+    const { query, variables } = subscription;
     this.send({ id, type: "subscribe", payload: { query, variables } });
+  }
+
+  /** End a subscription's operation on the server, if it has one running. */
+  stop(subscription) {
+    const { id } = subscription;
+    subscription.id = null;
+    if (id === null || !this.operations.delete(id)) return;
+    if (this.acknowledged) this.send({ id, type: "complete" });
+  }
+
+  /** The socket is gone, and with it every operation on it. */
+  forgetOperations() {
+    for (const subscription of this.operations.values()) subscription.id = null;
+    this.operations.clear();
   }
 
   send(message) {

@@ -15,6 +15,7 @@ own browser downloads are never used.
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import re
 import shutil
@@ -22,6 +23,7 @@ import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
 import httpx2
 import pytest
@@ -187,6 +189,20 @@ def seconds(text: str) -> int:
     return int(minutes) * 60 + int(secs)
 
 
+async def until(messages: list[str], part: str) -> None:
+    """Wait (10 s at most) for a message containing ``part``."""
+    deadline = time.monotonic() + 10
+    while not any(part in message for message in messages):
+        assert time.monotonic() < deadline, f"no message with {part}"
+        await asyncio.sleep(0.02)
+
+
+def error_message(operation_id: str, code: str, message: str) -> str:
+    """A graphql-transport-ws ``error`` ending the operation ``operation_id``."""
+    payload = [{"message": message, "extensions": {"code": code}}]
+    return json.dumps({"id": operation_id, "type": "error", "payload": payload})
+
+
 async def test_an_order_placed_by_api_is_offered_live_accepted_by_a_click_and_served(
     page: Page, http: httpx2.AsyncClient, scene: Scene
 ) -> None:
@@ -312,12 +328,6 @@ async def test_a_silent_connection_is_replaced_the_lost_offer_read_back_and_a_re
         upstream.on_message(to_page)
         sockets.append(socket)
 
-    async def until(messages: list[str], part: str) -> None:
-        deadline = time.monotonic() + 10
-        while not any(part in message for message in messages):
-            assert time.monotonic() < deadline, f"no message with {part}"
-            await asyncio.sleep(0.02)
-
     await page.clock.install()
     await page.route_web_socket(re.compile(r"/graphql$"), through)
     await sign_in(page, scene)
@@ -353,3 +363,86 @@ async def test_a_silent_connection_is_replaced_the_lost_offer_read_back_and_a_re
     assert disabled["setAccountActive"] == {"account": {"isActive": False}, "errors": []}
     await scene.place(http, "蒙L20005")
     await signed_out(page, "登录已失效，请重新登录。")
+
+
+async def test_a_failed_offers_subscription_is_made_again_and_an_unwatchable_order_is_not(
+    page: Page, http: httpx2.AsyncClient, scene: Scene
+) -> None:
+    sockets: list[WebSocketRoute] = []
+    subscribes: list[dict[str, Any]] = []
+    delivered: list[str] = []
+    refused: set[str] = set()  # orders whose orderUpdated the "server" answers NOT_FOUND
+
+    async def through(socket: WebSocketRoute) -> None:
+        """Pass the page's websocket on, noting its subscriptions; refuse some."""
+        upstream = socket.connect_to_server()
+
+        def to_server(message: str | bytes) -> None:
+            sent = json.loads(message)
+            if sent.get("type") == "subscribe":
+                subscribes.append(sent)
+                if (sent["payload"].get("variables") or {}).get("number") in refused:
+                    socket.send(error_message(sent["id"], "NOT_FOUND", "没有这个订单。"))
+                    return
+            upstream.send(message)
+
+        def to_page(message: str | bytes) -> None:
+            delivered.append(str(message))
+            socket.send(message)
+
+        socket.on_message(to_server)
+        upstream.on_message(to_page)
+        sockets.append(socket)
+
+    def sent(operation: str, number: str | None = None) -> list[str]:
+        """The ids of the page's subscriptions to ``operation`` (for the order ``number``)."""
+        return [
+            s["id"]
+            for s in subscribes
+            if operation in s["payload"]["query"]
+            and (number is None or s["payload"]["variables"].get("number") == number)
+        ]
+
+    await page.clock.install()
+    await page.route_web_socket(re.compile(r"/graphql$"), through)
+    await sign_in(page, scene)
+    [first] = sent("ConsoleOffers")
+    # The page's clock stands still from here: no periodic re-read, no retry, unless run.
+    now_ms = await page.evaluate("Date.now()")
+    await page.clock.pause_at((now_ms + 1000) / 1000)
+
+    # The server ends the offers subscription with an error: the page says so, and an
+    # offer the server still sends under the ended operation's id is not taken.
+    sockets[0].send(error_message(first, "INTERNAL_SERVER_ERROR", "服务器内部错误。"))
+    await expect(page.locator("#notice")).to_contain_text("INTERNAL_SERVER_ERROR")
+    missed = await scene.place(http, "蒙L20006")
+    await until(delivered, missed)
+    await expect(offer_card(page, missed)).to_have_count(0)
+
+    # After its backoff the page subscribes again, under a new id, reads back the offer it
+    # missed, and takes the next one live.
+    await page.clock.run_for(FIRST_RETRY_MS)
+    await expect(offer_card(page, missed)).to_be_visible()
+    await expect(page.locator("#notice")).to_be_hidden()
+    again = sent("ConsoleOffers")
+    assert len(again) == 2 and again[0] == first and again[1] != first
+    live = await scene.place(http, "蒙L20007")
+    await expect(offer_card(page, live)).to_be_visible()
+    assert len(sockets) == 1
+
+    # An order the server will not follow (NOT_FOUND) is subscribed to once, not again and
+    # again: it stays on the page, read back by query.
+    refused.add(live)
+    await offer_card(page, live).get_by_role("button", name="接单").click()
+    order = page.locator("#orders > li").filter(has_text=live)
+    await expect(order).to_contain_text("已接单")
+    # Another order accepted after it is followed live, and by then the first one has had
+    # all the time it needed to be subscribed again.
+    other = await scene.place(http, "蒙L20008")
+    await offer_card(page, other).get_by_role("button", name="接单").click()
+    await expect(page.locator("#orders > li").filter(has_text=other)).to_contain_text("已接单")
+    await until([json.dumps(s) for s in subscribes], other)
+    await page.clock.run_for(FIRST_RETRY_MS * 4)
+    assert len(sent("ConsoleOrderUpdated", live)) == 1
+    assert len(sent("ConsoleOrderUpdated", other)) == 1
+    await expect(order).to_contain_text("已接单")
