@@ -117,8 +117,13 @@ PLUGIN_ERRORS = Counter(
 )
 DB_POOL = Gauge(
     "wuyou_db_pool_connections",
-    "Database connections of the workers' pools: open, in_use and max (summed over workers).",
+    "Database connections of the workers' pools: open and in_use (summed over workers).",
     ["state"],
+    multiprocess_mode="livesum",
+)
+DB_POOL_MAX = Gauge(
+    "wuyou_db_pool_max_connections",
+    "The most connections the workers' pools may open (summed over workers).",
     multiprocess_mode="livesum",
 )
 
@@ -237,7 +242,7 @@ def sample_pool() -> None:
         maximum = getattr(client, "pool_maxsize", 0) or 0
     DB_POOL.labels("open").set(size)
     DB_POOL.labels("in_use").set(size - idle)
-    DB_POOL.labels("max").set(maximum)
+    DB_POOL_MAX.set(maximum)
 
 
 def worker_stopped() -> None:
