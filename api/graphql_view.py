@@ -402,9 +402,11 @@ class WuyouGraphQL(GraphQL[Context, None]):
         is run by it (see :mod:`schema.compiled`). A persisted query's document is looked
         up by its hash first (the plan cache then knows it by its text, as any other), and
         a document sent with its hash is registered once it has been answered without a
-        request error (it parsed, validated and its variables fitted).
+        request error (it parsed, validated and its variables fitted). Only then does the
+        operation's name become its metrics label (see :func:`api.metrics.operation_label`).
         """
-        _exchange(request).operation = metrics.operation_label(request_data.operation_name)
+        exchange = _exchange(request)
+        exchange.operation = metrics.INVALID  # until the operation has run
         persisted = None
         if (request_data.extensions or {}).get("persistedQuery") is not None:
             if self.persisted is None:
@@ -417,11 +419,13 @@ class WuyouGraphQL(GraphQL[Context, None]):
                 raise not_found()
             request_data = dataclasses.replace(request_data, query=found)
         result = await self._execute(request_adapter, context, root_value, request_data)
+        if _is_request_error(result):
+            return result
+        exchange.operation = metrics.operation_label(request_data.operation_name)
         if (
             persisted is not None
             and persisted.query is not None
             and self.persisted is not None
-            and not _is_request_error(result)
         ):
             await self.persisted.put(persisted.sha256, persisted.query)
             metrics.PERSISTED_QUERIES.labels("registered").inc()

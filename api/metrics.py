@@ -55,6 +55,9 @@ MAX_OPERATION_NAMES = 200
 ANONYMOUS = "anonymous"
 #: The label of requests refused before their operation was known (unreadable body...).
 UNKNOWN = "unknown"
+#: The label of requests whose operation did not run: it did not parse or validate, its
+#: variables did not fit, its persisted hash was unknown, or the method did not allow it.
+INVALID = "invalid"
 OTHER = "other"
 
 _LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
@@ -132,8 +135,12 @@ _operation_names: set[str] = set()
 
 
 def operation_label(name: object) -> str:
-    """The ``operation`` label for an operation name a client sent: the name itself for
-    the first :data:`MAX_OPERATION_NAMES` distinct valid names, else ``other``."""
+    """The ``operation`` label for the name of an operation that validated and ran: the
+    name itself for the first :data:`MAX_OPERATION_NAMES` distinct names, else ``other``.
+
+    Call it only once the operation ran: each new name takes one of the worker's slots for
+    good, so names from requests that were refused must never reach it (they are counted
+    as :data:`INVALID`)."""
     if name is None or name == "":
         return ANONYMOUS
     if not isinstance(name, str) or not _NAME.match(name):

@@ -89,7 +89,7 @@ def test_graphql_requests_latency_and_errors_are_counted(metered: TestClient) ->
     assert moved("wuyou_graphql_requests_total", operation="MetricsProbe", status="200") == 3
     assert moved("wuyou_graphql_request_duration_seconds_count", operation="MetricsProbe") == 3
     assert moved("wuyou_graphql_request_duration_seconds_sum", operation="MetricsProbe") > 0
-    assert moved("wuyou_graphql_requests_total", operation="anonymous", status="200") >= 2
+    assert moved("wuyou_graphql_requests_total", operation="invalid", status="200") == 2
     assert moved("wuyou_graphql_requests_total", operation="unknown", status="415") == 1
     assert moved("wuyou_graphql_errors_total", code="GRAPHQL_VALIDATION_FAILED") == 1
     assert moved("wuyou_graphql_errors_total", code="UNSUPPORTED_MEDIA_TYPE") == 1
@@ -103,6 +103,51 @@ def test_operation_names_are_a_bounded_label(monkeypatch: pytest.MonkeyPatch) ->
     assert [metrics.operation_label(n) for n in ("A", "B", "C", "A", None, "", "bad name", 7)] == [
         "A", "B", "other", "A", "anonymous", "anonymous", "other", "other",
     ]  # fmt: skip
+
+
+def test_only_operations_that_ran_take_a_name_slot(
+    metered: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(metrics, "MAX_OPERATION_NAMES", 2)
+    monkeypatch.setattr(metrics, "_operation_names", set())
+    before = scrape(metered)
+    refused = [
+        {"query": "query Junk1 { nope }", "operationName": "Junk1"},  # does not validate
+        {"query": "query Junk2 {", "operationName": "Junk2"},  # does not parse
+        {  # variables that do not fit
+            "query": "query Junk3($n: Int!) { __typename }",
+            "operationName": "Junk3",
+            "variables": {"n": "x"},
+        },
+        {  # an unknown persisted hash
+            "operationName": "Junk6",
+            "extensions": {"persistedQuery": {"version": 1, "sha256Hash": "b" * 64}},
+        },
+    ]
+    for body in refused:
+        assert metered.post("/graphql", json=body).json().get("data") is None
+    unknown = {"query": "query Junk4 { __typename }", "operationName": "Junk5"}
+    assert metered.post("/graphql", json=unknown).status_code == 400
+    mutation = {
+        "query": 'mutation Junk7 { login(input: {username: "x", password: "y"}) { token } }',
+        "operationName": "Junk7",
+    }
+    assert metered.get("/graphql", params=mutation).status_code == 405
+    for name in ("Real1", "Real2", "Real3"):
+        query = {"query": f"query {name} {{ __typename }}", "operationName": name}
+        assert metered.post("/graphql", json=query).status_code == 200
+    after = scrape(metered)
+
+    def moved(**labels: str) -> float:
+        name = "wuyou_graphql_requests_total"
+        return value(after, name, **labels) - value(before, name, **labels)
+
+    assert moved(operation="Real1", status="200") == moved(operation="Real2", status="200") == 1
+    assert moved(operation="other", status="200") == 1  # Real3: both slots are taken
+    assert moved(operation="invalid", status="200") == 4
+    assert moved(operation="invalid", status="400") == 1
+    assert moved(operation="invalid", status="405") == 1
+    assert metrics._operation_names == {"Real1", "Real2"}
 
 
 def test_dispatch_outcomes_and_offer_to_accept_times(metered: TestClient) -> None:
