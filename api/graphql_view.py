@@ -272,6 +272,8 @@ class WuyouGraphQL(GraphQL[Context, None]):
             log.exception("unexpected error handling %s %s", scope["method"], scope["path"])
             bug = _Refused(500, "Internal server error", "INTERNAL_SERVER_ERROR")
             response = self._refusal(exchange, bug, requestId=request_id.get())
+        if "authorization" in request.headers:
+            _keep_private(response)
         metrics.observe_request(
             exchange.operation, response.status_code, time.perf_counter() - started
         )
@@ -422,11 +424,7 @@ class WuyouGraphQL(GraphQL[Context, None]):
         if _is_request_error(result):
             return result
         exchange.operation = metrics.operation_label(request_data.operation_name)
-        if (
-            persisted is not None
-            and persisted.query is not None
-            and self.persisted is not None
-        ):
+        if persisted is not None and persisted.query is not None and self.persisted is not None:
             await self.persisted.put(persisted.sha256, persisted.query)
             metrics.PERSISTED_QUERIES.labels("registered").inc()
         return result
@@ -507,6 +505,17 @@ class WuyouGraphQL(GraphQL[Context, None]):
 
     def encode_json(self, data: object) -> str:
         return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+
+def _keep_private(response: Response) -> None:
+    """Keep shared caches (a CDN, a proxy) from storing an answer given to a credential:
+    ``Cache-Control: private``, added to what the response says already. Anonymous GETs
+    stay cacheable."""
+    given = response.headers.get("cache-control")
+    if given is None:
+        response.headers["Cache-Control"] = "private"
+    elif not {"private", "no-store"} & {d.strip().lower() for d in given.split(",")}:
+        response.headers["Cache-Control"] = f"private, {given}"
 
 
 def _reject_constant(name: str) -> object:
