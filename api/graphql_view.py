@@ -413,7 +413,11 @@ class WuyouGraphQL(GraphQL[Context, None]):
         if (request_data.extensions or {}).get("persistedQuery") is not None:
             if self.persisted is None:
                 raise not_supported()
-            persisted = requested(request_data.extensions, request_data.query)
+            persisted = requested(
+                request_data.extensions,
+                request_data.query,
+                max_bytes=self.persisted.max_document_bytes,
+            )
         if persisted is not None and persisted.query is None:
             found = await self.persisted.get(persisted.sha256) if self.persisted else None
             metrics.PERSISTED_QUERIES.labels("hit" if found else "miss").inc()
