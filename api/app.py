@@ -94,6 +94,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        metrics.worker_started()
         await db.connect(settings.database_url)
         # Load the word segmenter of knowledge search now (about 1.5 s, once per process),
         # not on the first search.

@@ -252,10 +252,47 @@ def sample_pool() -> None:
     DB_POOL_MAX.set(maximum)
 
 
+def worker_started() -> None:
+    """Forget the workers that died before this one started (multiprocess mode)."""
+    if MULTIPROCESS:
+        forget_dead_workers()
+
+
 def worker_stopped() -> None:
     """Drop this worker's live gauges from the shared directory (multiprocess mode)."""
     if MULTIPROCESS:
         multiprocess.mark_process_dead(os.getpid())
+
+
+_PID = re.compile(r"_(\d+)\.db$")
+
+
+def forget_dead_workers() -> None:
+    """Drop the live gauges (pool, sweep lag) of every worker in ``PROMETHEUS_MULTIPROC_DIR``
+    that is no longer running: one killed (SIGKILL, out of memory) never ran
+    :func:`worker_stopped`, and its last values would stay in the totals. Counters and
+    histograms are kept: they add up over every worker that ever ran."""
+    directory = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+    if not directory:
+        return
+    try:
+        names = os.listdir(directory)
+    except OSError:
+        log.warning("listing the metrics directory %s failed", directory, exc_info=True)
+        return
+    for pid in {int(match[1]) for name in names if (match := _PID.search(name))}:
+        if not _running(pid):
+            multiprocess.mark_process_dead(pid, directory)
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process
+        return True
+    return True
 
 
 def _registry() -> CollectorRegistry:
@@ -264,6 +301,13 @@ def _registry() -> CollectorRegistry:
     registry = CollectorRegistry()
     multiprocess.MultiProcessCollector(registry)
     return registry
+
+
+def _exposition() -> bytes:
+    """What a scrape answers: this host's samples, without the workers that died."""
+    if MULTIPROCESS:
+        forget_dead_workers()
+    return generate_latest(_registry())
 
 
 def _allowed(request: Request, token: str | None) -> bool:
@@ -291,7 +335,7 @@ def endpoint(token: str | None) -> Callable[[Request], Awaitable[Response]]:
                 "A bearer token is required.", 401, headers={"WWW-Authenticate": "Bearer"}
             )
         sample_pool()
-        body = await run_in_threadpool(generate_latest, _registry())
+        body = await run_in_threadpool(_exposition)
         return Response(body, media_type=CONTENT_TYPE_LATEST)
 
     return metrics

@@ -4,6 +4,7 @@ operations (requests, errors, persisted queries, dispatch, sweeps, plugins, the 
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -276,3 +277,59 @@ def test_several_workers_add_up_in_multiprocess_mode(tmp_path: Path) -> None:
     assert samples[requests] == 2
     # Counters add up over every worker that ever ran; the pool over the live ones only.
     assert samples[("wuyou_db_pool_connections", frozenset({("state", "open")}))] == 3
+
+
+#: A worker that records its gauges (and a request), then waits to be killed.
+KILLED_WORKER = """
+import sys
+from api import metrics
+metrics.DB_POOL.labels("open").set(3)
+metrics.DB_POOL_MAX.set(5)
+metrics.SWEEP_LAG.labels("offers").set(600)
+metrics.observe_request("Probe", 200, 0.01)
+print("recorded", flush=True)
+sys.stdin.read()
+"""
+
+
+def test_the_gauges_of_a_killed_worker_leave_the_totals(
+    settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A worker SIGKILLed before this one starts is forgotten at its start; one killed
+    while it runs, at the next scrape. Its requests still count."""
+    environ = {**os.environ, "PROMETHEUS_MULTIPROC_DIR": str(tmp_path)}
+    workers = [
+        subprocess.Popen(
+            [sys.executable, "-c", KILLED_WORKER],
+            env=environ,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+        )
+        for _ in range(2)
+    ]
+    try:
+        for worker in workers:
+            assert worker.stdout is not None and worker.stdout.readline() == b"recorded\n"
+        early, late = workers
+        early.send_signal(signal.SIGKILL)
+        early.wait()
+        monkeypatch.setenv("PROMETHEUS_MULTIPROC_DIR", str(tmp_path))
+        monkeypatch.setattr(metrics, "MULTIPROCESS", True)  # this process reads the files
+        app = create_app(settings.with_(metrics_token=TOKEN, sweep_interval_ms=0))
+        with TestClient(app) as client:
+            live = scrape(client)
+            assert value(live, "wuyou_db_pool_connections", state="open") == 3
+            assert value(live, "wuyou_db_pool_max_connections") == 5
+            assert value(live, "wuyou_sweep_lag_seconds", sweep="offers") == 600
+            late.send_signal(signal.SIGKILL)
+            late.wait()
+            dead = scrape(client)
+    finally:
+        for worker in workers:
+            worker.kill()
+            worker.communicate()  # reaped, its pipes closed
+    assert value(dead, "wuyou_db_pool_connections", state="open") == 0
+    assert value(dead, "wuyou_db_pool_max_connections") == 0
+    assert ("wuyou_sweep_lag_seconds", frozenset({("sweep", "offers")})) not in dead
+    requests = {"operation": "Probe", "status": "200"}
+    assert value(dead, "wuyou_graphql_requests_total", **requests) == 2
