@@ -18,6 +18,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
+import time
 from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -165,17 +166,39 @@ class MemoryStore:
         self.bytes = 0
 
 
+#: Registers a document (KEYS[1]) in the index of registrations (KEYS[2], a sorted set of
+#: hashes by registration time) and drops the oldest beyond the count allowed.
+#: ARGV: document, time to live (s), now (s), count allowed, documents' key prefix, hash.
+_REGISTER = """
+redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2])
+redis.call('ZADD', KEYS[2], ARGV[3], ARGV[6])
+redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', tonumber(ARGV[3]) - tonumber(ARGV[2]))
+local over = redis.call('ZCARD', KEYS[2]) - tonumber(ARGV[4])
+if over > 0 then
+  local oldest = redis.call('ZPOPMIN', KEYS[2], over)
+  for i = 1, #oldest, 2 do redis.call('DEL', ARGV[5] .. oldest[i]) end
+end
+redis.call('EXPIRE', KEYS[2], ARGV[2])
+"""
+
+
 class RedisStore:
-    """Documents shared by every worker through Redis, in front of a :class:`MemoryStore`.
+    """Documents shared by every worker through Redis, in front of a :class:`MemoryStore`:
+    each for ``ttl_seconds``, the earliest registered dropped beyond ``max_entries``.
 
     Redis being unreachable only makes a document unknown (the client sends it again);
     it never fails a request.
     """
 
-    def __init__(self, url: str, *, prefix: str, ttl_seconds: int, local: MemoryStore) -> None:
+    def __init__(
+        self, url: str, *, prefix: str, ttl_seconds: int, max_entries: int, local: MemoryStore
+    ) -> None:
         self._redis = redis.from_url(url)
         self._prefix = f"{prefix}apq:"
+        self._index = f"{prefix}apq-index"
         self._ttl = ttl_seconds
+        self._max = max_entries
+        self._register = self._redis.register_script(_REGISTER)
         self.local = local
 
     @property
@@ -202,7 +225,17 @@ class RedisStore:
     async def put(self, sha256: str, query: str) -> None:
         await self.local.put(sha256, query)
         try:
-            await self._redis.set(self._prefix + sha256, query.encode("utf-8"), ex=self._ttl)
+            await self._register(
+                keys=[self._prefix + sha256, self._index],
+                args=[
+                    query.encode("utf-8"),
+                    self._ttl,
+                    time.time(),
+                    self._max,
+                    self._prefix,
+                    sha256,
+                ],
+            )
         except redis.RedisError:
             log.warning("persisted query registration in Redis failed", exc_info=True)
 
@@ -218,9 +251,11 @@ def store(
     prefix: str,
     ttl_seconds: int,
 ) -> PersistedQueries:
-    """The store for a worker: in memory, shared through Redis when ``redis_url`` is set;
-    documents over ``max_document_bytes`` are never registered."""
+    """The store for a worker: in memory, shared through Redis when ``redis_url`` is set
+    (``max_entries`` in each); documents over ``max_document_bytes`` are never registered."""
     local = MemoryStore(max_entries, max_document_bytes=max_document_bytes)
     if redis_url is None:
         return local
-    return RedisStore(redis_url, prefix=prefix, ttl_seconds=ttl_seconds, local=local)
+    return RedisStore(
+        redis_url, prefix=prefix, ttl_seconds=ttl_seconds, max_entries=max_entries, local=local
+    )

@@ -227,6 +227,7 @@ async def test_workers_share_registrations_through_redis(redis_prefix: str) -> N
             REDIS_URL,
             prefix=redis_prefix,
             ttl_seconds=60,
+            max_entries=10,
             local=MemoryStore(10, max_document_bytes=LIMIT),
         )
         for _ in range(2)
@@ -249,6 +250,34 @@ async def test_workers_share_registrations_through_redis(redis_prefix: str) -> N
     finally:
         await first.close()
         await second.close()
+
+
+async def test_redis_keeps_the_latest_registrations_only(redis_prefix: str) -> None:
+    """However many documents clients register, Redis keeps ``max_entries`` of them."""
+    assert REDIS_URL is not None
+    workers = [
+        RedisStore(
+            REDIS_URL,
+            prefix=redis_prefix,
+            ttl_seconds=60,
+            max_entries=2,
+            local=MemoryStore(10, max_document_bytes=LIMIT),
+        )
+        for _ in range(2)
+    ]
+    queries = [unique_query() for _ in range(3)]
+    raw = redis.from_url(REDIS_URL)
+    try:
+        for query in queries:
+            await workers[0].put(query_hash(query), query)
+        assert await raw.zcard(f"{redis_prefix}apq-index") == 2
+        assert len(await raw.keys(f"{redis_prefix}apq:*")) == 2
+        found = [await workers[1].get(query_hash(query)) for query in queries]
+        assert found == [None, queries[1], queries[2]]
+    finally:
+        await raw.aclose()
+        for worker in workers:
+            await worker.close()
 
 
 def test_the_app_finds_in_redis_what_another_worker_registered(
