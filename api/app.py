@@ -82,6 +82,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         compiled=CompiledReads(schema) if settings.compiled_reads else None,
         persisted=persisted.store(
             max_entries=settings.persisted_queries_max,
+            max_document_bytes=settings.persisted_query_max_bytes,
             redis_url=settings.redis_url,
             prefix=settings.redis_prefix,
             ttl_seconds=settings.persisted_queries_ttl_seconds,
@@ -93,6 +94,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        metrics.worker_started()
         await db.connect(settings.database_url)
         # Load the word segmenter of knowledge search now (about 1.5 s, once per process),
         # not on the first search.

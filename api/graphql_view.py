@@ -272,6 +272,8 @@ class WuyouGraphQL(GraphQL[Context, None]):
             log.exception("unexpected error handling %s %s", scope["method"], scope["path"])
             bug = _Refused(500, "Internal server error", "INTERNAL_SERVER_ERROR")
             response = self._refusal(exchange, bug, requestId=request_id.get())
+        if "authorization" in request.headers:
+            _keep_private(response)
         metrics.observe_request(
             exchange.operation, response.status_code, time.perf_counter() - started
         )
@@ -402,14 +404,20 @@ class WuyouGraphQL(GraphQL[Context, None]):
         is run by it (see :mod:`schema.compiled`). A persisted query's document is looked
         up by its hash first (the plan cache then knows it by its text, as any other), and
         a document sent with its hash is registered once it has been answered without a
-        request error (it parsed, validated and its variables fitted).
+        request error (it parsed, validated and its variables fitted). Only then does the
+        operation's name become its metrics label (see :func:`api.metrics.operation_label`).
         """
-        _exchange(request).operation = metrics.operation_label(request_data.operation_name)
+        exchange = _exchange(request)
+        exchange.operation = metrics.INVALID  # until the operation has run
         persisted = None
         if (request_data.extensions or {}).get("persistedQuery") is not None:
             if self.persisted is None:
                 raise not_supported()
-            persisted = requested(request_data.extensions, request_data.query)
+            persisted = requested(
+                request_data.extensions,
+                request_data.query,
+                max_bytes=self.persisted.max_document_bytes,
+            )
         if persisted is not None and persisted.query is None:
             found = await self.persisted.get(persisted.sha256) if self.persisted else None
             metrics.PERSISTED_QUERIES.labels("hit" if found else "miss").inc()
@@ -417,12 +425,10 @@ class WuyouGraphQL(GraphQL[Context, None]):
                 raise not_found()
             request_data = dataclasses.replace(request_data, query=found)
         result = await self._execute(request_adapter, context, root_value, request_data)
-        if (
-            persisted is not None
-            and persisted.query is not None
-            and self.persisted is not None
-            and not _is_request_error(result)
-        ):
+        if _is_request_error(result):
+            return result
+        exchange.operation = metrics.operation_label(request_data.operation_name)
+        if persisted is not None and persisted.query is not None and self.persisted is not None:
             await self.persisted.put(persisted.sha256, persisted.query)
             metrics.PERSISTED_QUERIES.labels("registered").inc()
         return result
@@ -503,6 +509,17 @@ class WuyouGraphQL(GraphQL[Context, None]):
 
     def encode_json(self, data: object) -> str:
         return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+
+def _keep_private(response: Response) -> None:
+    """Keep shared caches (a CDN, a proxy) from storing an answer given to a credential:
+    ``Cache-Control: private``, added to what the response says already. Anonymous GETs
+    stay cacheable."""
+    given = response.headers.get("cache-control")
+    if given is None:
+        response.headers["Cache-Control"] = "private"
+    elif not {"private", "no-store"} & {d.strip().lower() for d in given.split(",")}:
+        response.headers["Cache-Control"] = f"private, {given}"
 
 
 def _reject_constant(name: str) -> object:

@@ -55,6 +55,9 @@ MAX_OPERATION_NAMES = 200
 ANONYMOUS = "anonymous"
 #: The label of requests refused before their operation was known (unreadable body...).
 UNKNOWN = "unknown"
+#: The label of requests whose operation did not run: it did not parse or validate, its
+#: variables did not fit, its persisted hash was unknown, or the method did not allow it.
+INVALID = "invalid"
 OTHER = "other"
 
 _LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
@@ -117,8 +120,13 @@ PLUGIN_ERRORS = Counter(
 )
 DB_POOL = Gauge(
     "wuyou_db_pool_connections",
-    "Database connections of the workers' pools: open, in_use and max (summed over workers).",
+    "Database connections of the workers' pools: open and in_use (summed over workers).",
     ["state"],
+    multiprocess_mode="livesum",
+)
+DB_POOL_MAX = Gauge(
+    "wuyou_db_pool_max_connections",
+    "The most connections the workers' pools may open (summed over workers).",
     multiprocess_mode="livesum",
 )
 
@@ -127,8 +135,12 @@ _operation_names: set[str] = set()
 
 
 def operation_label(name: object) -> str:
-    """The ``operation`` label for an operation name a client sent: the name itself for
-    the first :data:`MAX_OPERATION_NAMES` distinct valid names, else ``other``."""
+    """The ``operation`` label for the name of an operation that validated and ran: the
+    name itself for the first :data:`MAX_OPERATION_NAMES` distinct names, else ``other``.
+
+    Call it only once the operation ran: each new name takes one of the worker's slots for
+    good, so names from requests that were refused must never reach it (they are counted
+    as :data:`INVALID`)."""
     if name is None or name == "":
         return ANONYMOUS
     if not isinstance(name, str) or not _NAME.match(name):
@@ -237,7 +249,13 @@ def sample_pool() -> None:
         maximum = getattr(client, "pool_maxsize", 0) or 0
     DB_POOL.labels("open").set(size)
     DB_POOL.labels("in_use").set(size - idle)
-    DB_POOL.labels("max").set(maximum)
+    DB_POOL_MAX.set(maximum)
+
+
+def worker_started() -> None:
+    """Forget the workers that died before this one started (multiprocess mode)."""
+    if MULTIPROCESS:
+        forget_dead_workers()
 
 
 def worker_stopped() -> None:
@@ -246,12 +264,50 @@ def worker_stopped() -> None:
         multiprocess.mark_process_dead(os.getpid())
 
 
+_PID = re.compile(r"_(\d+)\.db$")
+
+
+def forget_dead_workers() -> None:
+    """Drop the live gauges (pool, sweep lag) of every worker in ``PROMETHEUS_MULTIPROC_DIR``
+    that is no longer running: one killed (SIGKILL, out of memory) never ran
+    :func:`worker_stopped`, and its last values would stay in the totals. Counters and
+    histograms are kept: they add up over every worker that ever ran."""
+    directory = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+    if not directory:
+        return
+    try:
+        names = os.listdir(directory)
+    except OSError:
+        log.warning("listing the metrics directory %s failed", directory, exc_info=True)
+        return
+    for pid in {int(match[1]) for name in names if (match := _PID.search(name))}:
+        if not _running(pid):
+            multiprocess.mark_process_dead(pid, directory)
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process
+        return True
+    return True
+
+
 def _registry() -> CollectorRegistry:
     if not MULTIPROCESS:
         return REGISTRY
     registry = CollectorRegistry()
     multiprocess.MultiProcessCollector(registry)
     return registry
+
+
+def _exposition() -> bytes:
+    """What a scrape answers: this host's samples, without the workers that died."""
+    if MULTIPROCESS:
+        forget_dead_workers()
+    return generate_latest(_registry())
 
 
 def _allowed(request: Request, token: str | None) -> bool:
@@ -279,7 +335,7 @@ def endpoint(token: str | None) -> Callable[[Request], Awaitable[Response]]:
                 "A bearer token is required.", 401, headers={"WWW-Authenticate": "Bearer"}
             )
         sample_pool()
-        body = await run_in_threadpool(generate_latest, _registry())
+        body = await run_in_threadpool(_exposition)
         return Response(body, media_type=CONTENT_TYPE_LATEST)
 
     return metrics

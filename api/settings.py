@@ -57,6 +57,8 @@ class Settings:
     # Redis they are also shared there, each kept ``persisted_queries_ttl_seconds``.
     persisted_queries_max: int = 2000
     persisted_queries_ttl_seconds: int = 7 * 24 * 3600
+    # The largest document (UTF-8 bytes) a client may register; larger ones are refused.
+    persisted_query_max_bytes: int = 32768
     # /metrics in Prometheus' text format; without a token only loopback clients may read it.
     metrics: bool = True
     metrics_token: str | None = None
@@ -109,6 +111,7 @@ class Settings:
             ("MAX_BODY_BYTES", "max_body_bytes"),
             ("PERSISTED_QUERIES_MAX", "persisted_queries_max"),
             ("PERSISTED_QUERIES_TTL_SECONDS", "persisted_queries_ttl_seconds"),
+            ("PERSISTED_QUERY_MAX_BYTES", "persisted_query_max_bytes"),
         ):
             if (raw := get(name)) is not None:
                 values[attr] = _positive_int(raw, name)

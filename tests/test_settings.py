@@ -39,6 +39,7 @@ def test_production_turns_off_graphiql_and_detailed_errors() -> None:
         {"WUYOU_MAX_QUERY_DEPTH": "deep"},
         {"WUYOU_MAX_QUERY_DEPTH": "0"},
         {"WUYOU_GRAPHIQL": "maybe"},
+        {"WUYOU_PERSISTED_QUERY_MAX_BYTES": "0"},
     ],
 )
 def test_bad_values_are_refused_with_the_variable_named(environ: dict[str, str]) -> None:
@@ -52,8 +53,11 @@ def test_environment_overrides() -> None:
             "WUYOU_DATABASE_URL": "postgres://u@h/db",
             "WUYOU_MAX_QUERY_DEPTH": "8",
             "WUYOU_ALLOWED_ORIGINS": "https://a.example, https://b.example",
+            "WUYOU_PERSISTED_QUERY_MAX_BYTES": "65536",
         }
     )
+    assert Settings.from_env({}).persisted_query_max_bytes == 32768
+    assert settings.persisted_query_max_bytes == 65536
     assert settings.database_url == "postgres://u@h/db"
     assert settings.max_query_depth == 8
     assert settings.allowed_origins == ("https://a.example", "https://b.example")

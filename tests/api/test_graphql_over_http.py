@@ -15,7 +15,7 @@ from accounts.models import Role
 from accounts.service import create_account
 from api.graphql_view import GRAPHQL_RESPONSE_JSON, JSON, negotiate
 from tests.conftest import unique
-from tests.graphql import error_codes, in_app
+from tests.graphql import error_codes, in_app, login
 
 AREA = 'query Area { area(code: "150300") { code name } }'
 LOGIN = "mutation Login($u: String!, $p: String!) { login(input: {username: $u, password: $p}) { token errors { code } } }"  # noqa: E501
@@ -270,3 +270,32 @@ def test_a_get_naming_the_mutation_of_a_document_is_405(client: TestClient) -> N
     mutation = client.get("/graphql", params={"query": document, "operationName": "Login"})
     assert mutation.status_code == 405
     assert mutation.headers["allow"] == "POST"
+
+
+def test_answers_to_a_credential_are_private_and_anonymous_gets_cacheable(
+    client: TestClient, account: str
+) -> None:
+    anonymous = client.get("/graphql", params={"query": AREA})
+    assert anonymous.status_code == 200
+    assert anonymous.headers["vary"] == "Accept"
+    assert "cache-control" not in anonymous.headers  # a CDN may keep it
+    token = login(client, account, "password-123")
+    for authorization in (f"Bearer {token}", "Bearer not-a-token"):
+        signed = client.get(
+            "/graphql", params={"query": AREA}, headers={"authorization": authorization}
+        )
+        assert signed.headers["cache-control"] == "private"
+        posted = client.post(
+            "/graphql", json={"query": AREA}, headers={"authorization": authorization}
+        )
+        assert posted.headers["cache-control"] == "private"
+    # A refusal that says more keeps what it says, and stays private.
+    missing = client.get(
+        "/graphql",
+        params={
+            "extensions": json.dumps({"persistedQuery": {"version": 1, "sha256Hash": "c" * 64}})
+        },
+        headers={"authorization": f"Bearer {token}", "accept": JSON},
+    )
+    assert error_codes(missing.json()) == ["PERSISTED_QUERY_NOT_FOUND"]
+    assert missing.headers["cache-control"] == "private, no-cache, must-revalidate"

@@ -4,6 +4,7 @@ operations (requests, errors, persisted queries, dispatch, sweeps, plugins, the 
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -89,7 +90,7 @@ def test_graphql_requests_latency_and_errors_are_counted(metered: TestClient) ->
     assert moved("wuyou_graphql_requests_total", operation="MetricsProbe", status="200") == 3
     assert moved("wuyou_graphql_request_duration_seconds_count", operation="MetricsProbe") == 3
     assert moved("wuyou_graphql_request_duration_seconds_sum", operation="MetricsProbe") > 0
-    assert moved("wuyou_graphql_requests_total", operation="anonymous", status="200") >= 2
+    assert moved("wuyou_graphql_requests_total", operation="invalid", status="200") == 2
     assert moved("wuyou_graphql_requests_total", operation="unknown", status="415") == 1
     assert moved("wuyou_graphql_errors_total", code="GRAPHQL_VALIDATION_FAILED") == 1
     assert moved("wuyou_graphql_errors_total", code="UNSUPPORTED_MEDIA_TYPE") == 1
@@ -103,6 +104,51 @@ def test_operation_names_are_a_bounded_label(monkeypatch: pytest.MonkeyPatch) ->
     assert [metrics.operation_label(n) for n in ("A", "B", "C", "A", None, "", "bad name", 7)] == [
         "A", "B", "other", "A", "anonymous", "anonymous", "other", "other",
     ]  # fmt: skip
+
+
+def test_only_operations_that_ran_take_a_name_slot(
+    metered: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(metrics, "MAX_OPERATION_NAMES", 2)
+    monkeypatch.setattr(metrics, "_operation_names", set())
+    before = scrape(metered)
+    refused = [
+        {"query": "query Junk1 { nope }", "operationName": "Junk1"},  # does not validate
+        {"query": "query Junk2 {", "operationName": "Junk2"},  # does not parse
+        {  # variables that do not fit
+            "query": "query Junk3($n: Int!) { __typename }",
+            "operationName": "Junk3",
+            "variables": {"n": "x"},
+        },
+        {  # an unknown persisted hash
+            "operationName": "Junk6",
+            "extensions": {"persistedQuery": {"version": 1, "sha256Hash": "b" * 64}},
+        },
+    ]
+    for body in refused:
+        assert metered.post("/graphql", json=body).json().get("data") is None
+    unknown = {"query": "query Junk4 { __typename }", "operationName": "Junk5"}
+    assert metered.post("/graphql", json=unknown).status_code == 400
+    mutation = {
+        "query": 'mutation Junk7 { login(input: {username: "x", password: "y"}) { token } }',
+        "operationName": "Junk7",
+    }
+    assert metered.get("/graphql", params=mutation).status_code == 405
+    for name in ("Real1", "Real2", "Real3"):
+        query = {"query": f"query {name} {{ __typename }}", "operationName": name}
+        assert metered.post("/graphql", json=query).status_code == 200
+    after = scrape(metered)
+
+    def moved(**labels: str) -> float:
+        name = "wuyou_graphql_requests_total"
+        return value(after, name, **labels) - value(before, name, **labels)
+
+    assert moved(operation="Real1", status="200") == moved(operation="Real2", status="200") == 1
+    assert moved(operation="other", status="200") == 1  # Real3: both slots are taken
+    assert moved(operation="invalid", status="200") == 4
+    assert moved(operation="invalid", status="400") == 1
+    assert moved(operation="invalid", status="405") == 1
+    assert metrics._operation_names == {"Real1", "Real2"}
 
 
 def test_dispatch_outcomes_and_offer_to_accept_times(metered: TestClient) -> None:
@@ -177,9 +223,14 @@ def test_plugin_errors_and_the_database_pool(metered: TestClient) -> None:
         value(before, "wuyou_plugin_errors_total", **labels) + 1
     )
     assert value(after, "wuyou_db_pool_connections", state="open") >= 1
-    assert value(after, "wuyou_db_pool_connections", state="max") >= value(
+    assert value(after, "wuyou_db_pool_max_connections") >= value(
         after, "wuyou_db_pool_connections", state="open"
     )
+    # The limit is a gauge of its own: summing the states adds up connections only.
+    states = {
+        dict(labels)["state"] for name, labels in after if name == "wuyou_db_pool_connections"
+    }
+    assert states == {"open", "in_use"}
 
 
 #: Two processes record, as two workers would; one stops, the other reads what /metrics
@@ -226,3 +277,59 @@ def test_several_workers_add_up_in_multiprocess_mode(tmp_path: Path) -> None:
     assert samples[requests] == 2
     # Counters add up over every worker that ever ran; the pool over the live ones only.
     assert samples[("wuyou_db_pool_connections", frozenset({("state", "open")}))] == 3
+
+
+#: A worker that records its gauges (and a request), then waits to be killed.
+KILLED_WORKER = """
+import sys
+from api import metrics
+metrics.DB_POOL.labels("open").set(3)
+metrics.DB_POOL_MAX.set(5)
+metrics.SWEEP_LAG.labels("offers").set(600)
+metrics.observe_request("Probe", 200, 0.01)
+print("recorded", flush=True)
+sys.stdin.read()
+"""
+
+
+def test_the_gauges_of_a_killed_worker_leave_the_totals(
+    settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A worker SIGKILLed before this one starts is forgotten at its start; one killed
+    while it runs, at the next scrape. Its requests still count."""
+    environ = {**os.environ, "PROMETHEUS_MULTIPROC_DIR": str(tmp_path)}
+    workers = [
+        subprocess.Popen(
+            [sys.executable, "-c", KILLED_WORKER],
+            env=environ,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+        )
+        for _ in range(2)
+    ]
+    try:
+        for worker in workers:
+            assert worker.stdout is not None and worker.stdout.readline() == b"recorded\n"
+        early, late = workers
+        early.send_signal(signal.SIGKILL)
+        early.wait()
+        monkeypatch.setenv("PROMETHEUS_MULTIPROC_DIR", str(tmp_path))
+        monkeypatch.setattr(metrics, "MULTIPROCESS", True)  # this process reads the files
+        app = create_app(settings.with_(metrics_token=TOKEN, sweep_interval_ms=0))
+        with TestClient(app) as client:
+            live = scrape(client)
+            assert value(live, "wuyou_db_pool_connections", state="open") == 3
+            assert value(live, "wuyou_db_pool_max_connections") == 5
+            assert value(live, "wuyou_sweep_lag_seconds", sweep="offers") == 600
+            late.send_signal(signal.SIGKILL)
+            late.wait()
+            dead = scrape(client)
+    finally:
+        for worker in workers:
+            worker.kill()
+            worker.communicate()  # reaped, its pipes closed
+    assert value(dead, "wuyou_db_pool_connections", state="open") == 0
+    assert value(dead, "wuyou_db_pool_max_connections") == 0
+    assert ("wuyou_sweep_lag_seconds", frozenset({("sweep", "offers")})) not in dead
+    requests = {"operation": "Probe", "status": "200"}
+    assert value(dead, "wuyou_graphql_requests_total", **requests) == 2

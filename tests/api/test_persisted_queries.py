@@ -22,6 +22,7 @@ from api.settings import Settings
 from tests.graphql import error_codes
 
 REDIS_URL = os.environ.get("WUYOU_TEST_REDIS_URL")
+LIMIT = Settings().persisted_query_max_bytes
 
 
 def unique_query() -> str:
@@ -151,7 +152,7 @@ def test_persisted_queries_can_be_turned_off(settings: Settings) -> None:
 
 
 async def test_the_memory_store_keeps_the_most_recently_used() -> None:
-    store = MemoryStore(max_entries=2)
+    store = MemoryStore(max_entries=2, max_document_bytes=LIMIT)
     for name in ("a", "b"):
         await store.put(name, f"query {name}")
     assert await store.get("a") == "query a"  # b is now the least recently used
@@ -159,6 +160,46 @@ async def test_the_memory_store_keeps_the_most_recently_used() -> None:
     assert len(store) == 2
     assert await store.get("b") is None
     assert await store.get("a") == "query a" and await store.get("c") == "query c"
+
+
+async def test_the_memory_store_is_bounded_in_bytes_too() -> None:
+    store = MemoryStore(max_entries=100, max_bytes=25, max_document_bytes=LIMIT)
+    await store.put("a", "{ a }" + " " * 5)  # 10 bytes
+    await store.put("b", "{ 乌海 }")  # 10 bytes in UTF-8
+    await store.put("a", "{ a }" + " " * 5)  # again: still 20 bytes, a the most recent
+    assert (len(store), store.bytes) == (2, 20)
+    await store.put("c", "{ c }" + " " * 5)  # over 25 bytes: b goes
+    assert (len(store), store.bytes) == (2, 20)
+    assert await store.get("b") is None and await store.get("a") is not None
+
+
+def padded(limit: int) -> str:
+    """A valid query of ``limit + 1`` bytes, padded with a comment as an attacker would."""
+    query = unique_query()
+    return query + "\n#" + "x" * (limit - len(query.encode()) - 1)
+
+
+def test_a_document_over_the_limit_is_refused_and_runs_when_sent_plainly(
+    settings: Settings,
+) -> None:
+    limit = 1000
+    with TestClient(create_app(settings.with_(persisted_query_max_bytes=limit))) as client:
+        fits = padded(limit - 1)
+        assert len(fits.encode()) == limit
+        assert send(client, query=fits, sha=query_hash(fits)).json()["data"]
+        query = padded(limit)
+        assert len(query.encode()) == limit + 1
+        sha = query_hash(query)
+        for accept in (JSON, GRAPHQL_RESPONSE_JSON):
+            refused = send(client, query=query, sha=sha, accept=accept)
+            assert refused.status_code == 400
+            assert error_codes(refused.json()) == ["PERSISTED_QUERY_TOO_LARGE"]
+            assert "data" not in refused.json()
+        assert error_codes(send(client, sha=sha).json()) == ["PERSISTED_QUERY_NOT_FOUND"]
+        store = client.app.state.graphql.persisted  # type: ignore[attr-defined]
+        assert store.bytes < 2 * limit  # only the document that fitted
+        plain = client.post("/graphql", json={"query": query, "operationName": "Area"})
+        assert plain.status_code == 200 and plain.json()["data"]
 
 
 @pytest.fixture
@@ -182,7 +223,13 @@ def redis_prefix() -> Iterator[str]:
 async def test_workers_share_registrations_through_redis(redis_prefix: str) -> None:
     assert REDIS_URL is not None
     first, second = (
-        RedisStore(REDIS_URL, prefix=redis_prefix, ttl_seconds=60, local=MemoryStore(10))
+        RedisStore(
+            REDIS_URL,
+            prefix=redis_prefix,
+            ttl_seconds=60,
+            max_entries=10,
+            local=MemoryStore(10, max_document_bytes=LIMIT),
+        )
         for _ in range(2)
     )
     query = unique_query()
@@ -205,6 +252,34 @@ async def test_workers_share_registrations_through_redis(redis_prefix: str) -> N
         await second.close()
 
 
+async def test_redis_keeps_the_latest_registrations_only(redis_prefix: str) -> None:
+    """However many documents clients register, Redis keeps ``max_entries`` of them."""
+    assert REDIS_URL is not None
+    workers = [
+        RedisStore(
+            REDIS_URL,
+            prefix=redis_prefix,
+            ttl_seconds=60,
+            max_entries=2,
+            local=MemoryStore(10, max_document_bytes=LIMIT),
+        )
+        for _ in range(2)
+    ]
+    queries = [unique_query() for _ in range(3)]
+    raw = redis.from_url(REDIS_URL)
+    try:
+        for query in queries:
+            await workers[0].put(query_hash(query), query)
+        assert await raw.zcard(f"{redis_prefix}apq-index") == 2
+        assert len(await raw.keys(f"{redis_prefix}apq:*")) == 2
+        found = [await workers[1].get(query_hash(query)) for query in queries]
+        assert found == [None, queries[1], queries[2]]
+    finally:
+        await raw.aclose()
+        for worker in workers:
+            await worker.close()
+
+
 def test_the_app_finds_in_redis_what_another_worker_registered(
     settings: Settings, redis_prefix: str
 ) -> None:
@@ -215,7 +290,9 @@ def test_the_app_finds_in_redis_what_another_worker_registered(
         assert send(client, query=query, sha=sha).status_code == 200
         store = client.app.state.graphql.persisted  # type: ignore[attr-defined]
         assert isinstance(store, RedisStore)
-        store.local = MemoryStore(10)  # as another worker, which has only Redis
+        store.local = MemoryStore(
+            10, max_document_bytes=LIMIT
+        )  # as another worker, which has only Redis
         hit = send(client, sha=sha, accept=GRAPHQL_RESPONSE_JSON)
         assert hit.status_code == 200
         assert next(iter(hit.json()["data"].values()))["code"] == "150300"
