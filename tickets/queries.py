@@ -16,7 +16,7 @@ from datetime import datetime
 from enum import Enum, StrEnum
 from typing import Any
 
-from tortoise.expressions import Case, Q, When
+from tortoise.expressions import Case, Q, Subquery, When
 from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
@@ -276,9 +276,18 @@ async def _page(
     if start is not None:
         query = query.filter(_following(keys, start))
     orderings = [o for key in keys for o in key.orderings()]
-    found, relations = await read_tickets_with_relations(
-        query.order_by(*orderings).limit(first + 1)
-    )
+    page = query.order_by(*orderings).limit(first + 1)
+    if Ticket._meta.db.capabilities.dialect == "sqlite":
+        # The page's ids first, then their rows with their catalogue records: SQLite
+        # joins every ticket a short list finds before sorting them all, and sorting ids
+        # costs less than sorting joined rows (a department's own 3,500 tickets at a
+        # million: 36 ms, not 47). PostgreSQL joins after the limit by itself; the
+        # detour costs it 2-4 ms.
+        page = Ticket.filter(id__in=Subquery(page.values("id")))
+        for key in keys:
+            page = page.annotate(**key.annotations())
+        page = page.order_by(*orderings)
+    found, relations = await read_tickets_with_relations(page)
     return TicketPage(
         items=found[:first],
         counter=counter,
