@@ -12,9 +12,7 @@ from starlette.testclient import TestClient
 
 from accounts.client_keys import IssuedClientKey
 from accounts.service import Principal, find_account
-from api.app import create_app
 from api.open311.clients import create_client_key
-from api.settings import Settings
 from tests.conftest import BACKENDS, demo_city_database, unique
 from tests.graphql import in_app
 
@@ -25,23 +23,14 @@ SERVICE = "ENVIRONMENT.AIR.CATERING_FUMES"
 
 
 @pytest.fixture(scope="package", params=BACKENDS)
-def open311_database(
+def database_url(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[str]:
-    """A migrated database with the demo city and the hotline's catalogue, for this package."""
+    """A migrated database with the demo city and the hotline's catalogue, for this
+    package alone (its channel and tickets stay out of the shared database's counts); the
+    suite's ``settings`` and ``client`` fixtures use it here."""
     with demo_city_database(request.param, tmp_path_factory) as url:
         yield url
-
-
-@pytest.fixture
-def settings(open311_database: str) -> Settings:
-    return Settings.from_env({}, database_url=open311_database, log_json=False, log_level="WARNING")
-
-
-@pytest.fixture
-def client(settings: Settings) -> Iterator[TestClient]:
-    with TestClient(create_app(settings)) as test_client:
-        yield test_client
 
 
 @dataclass(frozen=True)
