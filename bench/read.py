@@ -47,9 +47,9 @@ import sys
 import tempfile
 import time
 from collections import defaultdict
-from collections.abc import Awaitable, Callable, Iterator, Mapping, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack, asynccontextmanager, contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
@@ -672,9 +672,14 @@ def server_app() -> Starlette:
     sweeper off (the benchmark reads; nothing is due)."""
     settings = Settings.from_env(sweep_interval_ms=0)
     app = create_app(settings)
+
+    @asynccontextmanager
+    async def lifespan(_: Starlette) -> AsyncIterator[None]:
+        async with app.router.lifespan_context(app):
+            yield
+
     return Starlette(
-        routes=[Mount("/raw", baseline_app(settings)), Mount("/", app)],
-        lifespan=lambda _: app.router.lifespan_context(app),
+        routes=[Mount("/raw", baseline_app(settings)), Mount("/", app)], lifespan=lifespan
     )
 
 

@@ -24,7 +24,7 @@ from accounts.models import Role
 from accounts.service import Principal, require_role
 from grids.areas import get_area
 from grids.catalogue import departments_of, get_channel, get_department
-from tickets import tally
+from tickets import tally, text_index
 from tickets.intake import NUMBER_PREFIX
 from tickets.lifecycle import OPEN, WITH_DEPARTMENT, TicketStatus
 from tickets.models import CATEGORY_CODE_MAX_LENGTH, Category, Desk, Ticket
@@ -462,16 +462,19 @@ def _criteria(ticket_filter: TicketFilter, now: datetime) -> _Selection:
 
 def _words(ticket_filter: TicketFilter) -> Q:
     """The filter's text as a substring of the number, title, content or address (a
-    whole ticket number is one of :func:`_criteria`): no index serves it."""
+    whole ticket number is one of :func:`_criteria`), checked on the tickets the bigram
+    index finds (:mod:`tickets.text_index`)."""
     text = (ticket_filter.text or "").strip()[:TEXT_MAX_LENGTH]
     if not text or _NUMBER.fullmatch(text.upper()):
         return Q()
-    return (
+    substring = (
         Q(number__icontains=text)
         | Q(title__icontains=text)
         | Q(content__icontains=text)
         | Q(address__icontains=text)
     )
+    candidates = text_index.holding(text)
+    return substring if candidates is None else Q(Q(id__in=candidates), substring)
 
 
 async def list_tickets(

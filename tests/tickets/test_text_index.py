@@ -1,0 +1,175 @@
+"""The bigram index behind a ticket list's ``text`` (tickets/text_index.py): it finds
+exactly the tickets the substring finds, follows every change to a ticket's text, is
+filled for the tickets already there, and is what the lists read."""
+
+from __future__ import annotations
+
+import importlib
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+from tortoise import connections
+from tortoise.expressions import Q
+
+from tests.tickets.desk import intake, principal
+from tests.tickets.test_list_plans import _statements
+from tickets.models import Ticket, TicketEvent
+from tickets.queries import TicketFilter, list_tickets
+from tickets.text_index import bigrams
+
+pytestmark = pytest.mark.usefixtures("connected")
+
+_TEXTS = [
+    ("厨房管道漏水严重", "楼上住户漏水，天花板发霉。", "幸福路 12 号"),
+    ("Noise AT Night", "KTV 噪音扰民, till 2am; 50% louder", "Qingshan Rd."),
+    ("引号\"和'单引号", "反斜杠 \\ 与下划线 _ 及百分号 %", ""),
+    ("路灯不亮😀", "第3栋门口路灯坏了😀两周", "新华街"),
+    ("油烟", "饭店油烟直排", "黄河路 88 号"),
+]
+
+_QUERIES = [
+    "漏水",
+    "管道漏水严重",
+    "漏水，天",  # across punctuation
+    "幸福路 12",  # across a space
+    "noise at",  # whatever the case
+    "ktv",
+    "50%",
+    "_",
+    "下划线 _",
+    '"和',
+    "引号\"和'单",
+    "\\ 与",
+    "灯😀",
+    "😀两",
+    "油烟直排",
+    "烟",  # one character: no bigram, every row checked
+    "没有这样的工单",
+    "漏 水",
+]
+
+
+def _substring(text: str) -> Q:
+    return (
+        Q(number__icontains=text)
+        | Q(title__icontains=text)
+        | Q(content__icontains=text)
+        | Q(address__icontains=text)
+    )
+
+
+async def _listed(text: str, **criteria: Any) -> set[int]:
+    """The ids of every ticket demo-agent lists for ``text`` (followers included)."""
+    agent = await principal("demo-agent")
+    ids: set[int] = set()
+    after = None
+    while True:
+        page = await list_tickets(
+            agent, TicketFilter(text=text, merged=True, **criteria), first=100, after=after
+        )
+        ids |= {t.id for t in page.items}
+        if not page.has_next_page:
+            return ids
+        after = page.end_cursor
+
+
+async def test_a_text_lists_exactly_the_tickets_holding_it() -> None:
+    for title, content, address in _TEXTS:
+        await intake(title, content=content, address=address)
+    await _same_as_the_substring(_QUERIES)
+    agent = await principal("demo-agent")
+    for text in _QUERIES:
+        page = await list_tickets(agent, TicketFilter(text=text, merged=True), first=1, after=None)
+        assert await page.count() == await Ticket.filter(_substring(text)).count(), text
+    assert await _listed("漏水严重") and await _listed("NOISE AT NIGHT")
+
+
+async def test_the_index_follows_a_ticket_whose_text_changes_or_goes() -> None:
+    ticket = await intake("井盖丢失", content="人行道井盖丢失，夜里危险。", address="滨河路")
+    assert ticket.id in await _listed("井盖丢失")
+    await Ticket.filter(id=ticket.id).update(title="窨井盖缺损", content="已补报", address="")
+    assert ticket.id not in await _listed("井盖丢失")
+    assert ticket.id not in await _listed("滨河路")
+    assert ticket.id in await _listed("窨井盖缺")
+    # A write that leaves the text as it was keeps the ticket indexed.
+    await Ticket.filter(id=ticket.id).update(title="窨井盖缺损")
+    assert ticket.id in await _listed("窨井盖缺")
+    # Gone (tickets are kept for good, but an operator may remove one): a contentless
+    # index (SQLite's) must be told what to forget, or the id would still be found for
+    # its old text once another ticket takes it.
+    await TicketEvent.filter(ticket_id=ticket.id).delete()
+    await Ticket.filter(id=ticket.id).delete()
+    assert ticket.id not in await _listed("窨井盖缺")
+    await _same_as_the_substring(["窨井盖缺", "井盖"])
+
+
+async def _same_as_the_substring(texts: list[str]) -> None:
+    for text in texts:
+        expected = set(await Ticket.filter(_substring(text)).values_list("id", flat=True))
+        assert await _listed(text) == expected, text
+
+
+def _on(dialect: str) -> None:
+    if connections.get("default").capabilities.dialect != dialect:
+        pytest.skip(f"checks {dialect}'s plan")
+
+
+async def test_sqlite_finds_a_text_through_its_bigram_index() -> None:
+    _on("sqlite")
+    agent = await principal("demo-agent")
+    with _statements() as seen:
+        page = await list_tickets(agent, TicketFilter(text="漏水"), first=50, after=None)
+        await page.count()
+    connection = connections.get("default")
+    searched = [(sql, values) for sql, values in seen if "ticket_text MATCH" in sql]
+    assert len(searched) == 2  # the page and its count
+    for sql, values in searched:
+        _, rows = await connection.execute_query(f"EXPLAIN QUERY PLAN {sql}", values)
+        assert any("VIRTUAL TABLE INDEX" in str(row[3]) for row in rows), rows
+
+
+async def test_postgres_finds_a_text_through_its_bigram_index() -> None:
+    _on("postgres")
+    agent = await principal("demo-agent")
+    with _statements() as seen:
+        page = await list_tickets(agent, TicketFilter(text="漏水"), first=50, after=None)
+        await page.count()
+    connection = connections.get("default")
+    searched = [(sql, values) for sql, values in seen if "ticket_bigrams(" in sql]
+    assert len(searched) == 2  # the page and its count
+    counted = [(sql, values) for sql, values in searched if "COUNT(" in sql]
+    assert len(counted) == 1
+    sql, values = counted[0]
+    # The test database's few tickets are read faster whole (by any index); a million
+    # are not, and PostgreSQL then takes the bigrams' (bench/scale.py).
+    async with connection._in_transaction() as transaction:
+        await transaction.execute_script(
+            "SET LOCAL enable_seqscan = off; SET LOCAL enable_indexscan = off"
+        )
+        _, rows = await transaction.execute_query(f"EXPLAIN {sql}", values)
+    plan = "\n".join(str(row[0]) for row in rows)
+    assert "Bitmap Index Scan on idx_ticket_text_bigrams" in plan, plan
+
+
+def test_bigrams_leave_out_what_the_sqlite_tokenizer_splits_at() -> None:
+    assert bigrams("漏水严重") == ["漏水", "水严", "严重"]
+    assert bigrams("a b\tc") == []
+    assert bigrams("水水水") == ["水水"]
+    assert bigrams('"和') == ['"和']
+    assert bigrams("x") == []
+
+
+async def test_the_migration_indexes_the_tickets_already_there() -> None:
+    """Tickets written before tickets migration 0009 are found once it has run: its
+    index is dropped and built again over the demo city's tickets."""
+    migration = importlib.import_module("tickets.migrations.0009_ticket_text_index")
+    editor = SimpleNamespace(client=connections.get("default"))
+    await intake("化粪池满溢", content="小区化粪池满溢，污水横流。")
+    await migration.drop_text_index(None, editor)
+    try:
+        await intake("化粪池又满了", content="污水横流")  # written without the index
+    finally:
+        await migration.create_text_index(None, editor)
+    assert len(await _listed("化粪池")) >= 2
+    await _same_as_the_substring(["化粪池", "污水横流", "漏水", "油烟", "路灯"])
