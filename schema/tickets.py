@@ -559,7 +559,13 @@ class TicketFilter:
     )
     created_to: datetime | None = strawberry.field(default=None, description="Received before.")
     text: str | None = strawberry.field(
-        default=None, description="In the number, title, content or address."
+        default=None,
+        description=(
+            "In the number, title, content or address, case aside (a substring: 漏水 finds"
+            " 厨房管道漏水). Two characters or more are looked up in an index; a single"
+            " character is checked against every ticket, so its totalCount is slow on a"
+            " large city."
+        ),
     )
     desk: Desk | None = strawberry.field(default=None, description="Marked for this desk.")
 
