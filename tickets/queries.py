@@ -460,13 +460,20 @@ def _criteria(ticket_filter: TicketFilter, now: datetime) -> _Selection:
     return _Selection(Q(*both, *indexed), Q(*both, *walking))
 
 
-def _words(ticket_filter: TicketFilter) -> Q:
-    """The filter's text as a substring of the number, title, content or address (a
-    whole ticket number is one of :func:`_criteria`), checked on the tickets the bigram
-    index finds (:mod:`tickets.text_index`)."""
+def _text(ticket_filter: TicketFilter) -> str | None:
+    """The filter's words, unless none or a whole ticket number (one of :func:`_criteria`)."""
     text = (ticket_filter.text or "").strip()[:TEXT_MAX_LENGTH]
     if not text or _NUMBER.fullmatch(text.upper()):
-        return Q()
+        return None
+    return text
+
+
+def _words(text: str | None) -> _Selection:
+    """``text`` as a substring of the number, title, content or address. Indexed, it is
+    checked on the tickets the bigram index finds (:mod:`tickets.text_index`); walking,
+    on each ticket walked."""
+    if text is None:
+        return _Selection(Q(), Q())
     substring = (
         Q(number__icontains=text)
         | Q(title__icontains=text)
@@ -474,7 +481,9 @@ def _words(ticket_filter: TicketFilter) -> Q:
         | Q(address__icontains=text)
     )
     candidates = text_index.holding(text)
-    return substring if candidates is None else Q(Q(id__in=candidates), substring)
+    if candidates is None:
+        return _Selection(substring, substring)
+    return _Selection(Q(Q(id__in=candidates), substring), substring)
 
 
 async def list_tickets(
@@ -498,7 +507,8 @@ async def list_tickets(
         category=ticket_filter.category,
     )
     criteria = _criteria(ticket_filter, clock.now())
-    words = _words(ticket_filter)
+    text = _text(ticket_filter)
+    words = _words(text)
     listed, counted = await scopes(principal)
     visible = Ticket.filter(listed)
     found = visible.filter(codes.indexed, criteria.indexed)
@@ -516,24 +526,28 @@ async def list_tickets(
             excluded = () if statuses or f.merged else (TicketStatus.MERGED,)
             return await tally.count(codes.area_path, statuses, excluded=excluded)
         async with settings_on_postgres(_PLANNED_EACH_TIME):
-            return await Ticket.filter(counted, codes.indexed, criteria.indexed, words).count()
+            return await Ticket.filter(
+                counted, codes.indexed, criteria.indexed, words.indexed
+            ).count()
 
     async with settings_on_postgres(_PLANNED_EACH_TIME):
-        # Whether the list is long, by what the indexes find: the words would have every
-        # row read, and whichever way a list is paged they are checked row by row.
-        # PostgreSQL, which plans by its statistics, walks a long list unprompted.
+        # Whether the list is long: what the indexes find for the filters, and the
+        # tickets the bigram index finds for the words, each past the threshold. Walked,
+        # the words are checked on each ticket met (a common word is met soon). PostgreSQL,
+        # which plans by its statistics, walks a long list unprompted.
         long = (
             order in _WALKED
             and Ticket._meta.db.capabilities.dialect == "sqlite"
             and (everything or await _longer_than(found, _SORTED_AT_MOST))
+            and (text is None or await text_index.holding_more_than(text, _SORTED_AT_MOST))
         )
         return await _page(
-            found.filter(words),
+            found.filter(words.indexed),
             order,
             first=first,
             after=after,
             count=count,
-            walk=visible.filter(codes.walking, criteria.walking, words) if long else None,
+            walk=visible.filter(codes.walking, criteria.walking, words.walking) if long else None,
         )
 
 

@@ -53,6 +53,11 @@ def bigrams(text: str) -> list[str]:
     return list(seen)
 
 
+def _sqlite_match(text: str) -> str:
+    """The FTS5 query for the tickets holding every bigram of ``text``."""
+    return " ".join('"' + b.replace('"', '""') + '"' for b in bigrams(text))
+
+
 class _Candidates(Term):
     """``(SELECT … )``: the ids of the tickets holding every bigram of a text, for
     ``id IN``, with the text as a parameter."""
@@ -64,8 +69,7 @@ class _Candidates(Term):
 
     def get_sql(self, ctx: SqlContext) -> str:
         if self.dialect == "sqlite":
-            match = " ".join('"' + b.replace('"', '""') + '"' for b in bigrams(self.text))
-            value = ValueWrapper(match).get_sql(ctx)
+            value = ValueWrapper(_sqlite_match(self.text)).get_sql(ctx)
             return f"(SELECT rowid FROM {SQLITE_TABLE} WHERE {SQLITE_TABLE} MATCH {value})"
         value = ValueWrapper(self.text).get_sql(ctx)
         text = INDEXED_TEXT.format(row="s")
@@ -85,3 +89,18 @@ def holding(text: str) -> Term | None:
     if not bigrams(text):
         return None
     return _Candidates(text, dialect)
+
+
+async def holding_more_than(text: str, size: int) -> bool:
+    """Whether more than ``size`` tickets hold every bigram of ``text`` (at most
+    ``size + 1`` counted): on SQLite, whether a list of the text is long enough to be
+    walked newest first rather than found through the index and sorted. Only SQLite's
+    lists ask; a text without bigrams is held by every ticket."""
+    if not bigrams(text):
+        return True
+    _, rows = await Ticket._meta.db.execute_query(
+        f"SELECT COUNT(*) FROM (SELECT rowid FROM {SQLITE_TABLE} WHERE {SQLITE_TABLE} MATCH ?"
+        " LIMIT ?)",
+        [_sqlite_match(text), size + 1],
+    )
+    return int(rows[0][0]) > size

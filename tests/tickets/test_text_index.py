@@ -14,6 +14,7 @@ from tortoise.expressions import Q
 
 from tests.tickets.desk import intake, principal
 from tests.tickets.test_list_plans import _statements
+from tickets import queries
 from tickets.models import Ticket, TicketEvent
 from tickets.queries import TicketFilter, list_tickets
 from tickets.text_index import bigrams
@@ -83,6 +84,17 @@ async def test_a_text_lists_exactly_the_tickets_holding_it() -> None:
         page = await list_tickets(agent, TicketFilter(text=text, merged=True), first=1, after=None)
         assert await page.count() == await Ticket.filter(_substring(text)).count(), text
     assert await _listed("漏水严重") and await _listed("NOISE AT NIGHT")
+
+
+async def test_a_text_held_by_many_tickets_is_walked_to_the_same_tickets(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """On SQLite a text the index finds in more tickets than a page sorts is walked
+    newest first, its substring checked on each ticket met."""
+    for title, content, address in _TEXTS:
+        await intake(title, content=content, address=address)
+    monkeypatch.setattr(queries, "_SORTED_AT_MOST", 0)
+    await _same_as_the_substring(_QUERIES)
 
 
 async def test_the_index_follows_a_ticket_whose_text_changes_or_goes() -> None:
