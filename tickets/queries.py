@@ -221,6 +221,15 @@ _WALKED = frozenset({TicketOrder.RECEIVED_DESC, TicketOrder.RECEIVED_ASC})
 #: may keep one plan for any values, and for a long list such a plan fetches and sorts
 #: all its tickets.
 _PLANNED_EACH_TIME = "plan_cache_mode = force_custom_plan"
+#: Past this many tickets holding a text's bigrams (by its estimate), PostgreSQL reads
+#: the tickets rather than the bigram index: the bitmap of so many rows outgrows its 4 MB
+#: of work memory, and each row of a page it then holds inexactly is cut into bigrams
+#: again (50 s for "2026", 887,000 tickets, at a million), where matching the substring
+#: on every row takes 1-2 s.
+_INDEXED_AT_MOST = 50_000
+#: Work memory for a count: its bitmap of a million tickets' rows stays exact in it,
+#: should an estimate fall short.
+_BITMAP_MEMORY = "work_mem = '32MB'"
 _SEPARATOR = "|"
 _ID_LIMIT = 2**63  # BIGINT
 
@@ -468,22 +477,38 @@ def _text(ticket_filter: TicketFilter) -> str | None:
     return text
 
 
-def _words(text: str | None) -> _Selection:
+@dataclass(frozen=True, slots=True)
+class _Words:
+    """A list's words (see :func:`_words`): ``indexed`` for counting and for paging a
+    short list; ``walking`` for paging a long one, walked in order; ``many``: whether
+    they leave more tickets than a page sorts (no words leave every ticket)."""
+
+    indexed: Q
+    walking: Q
+    many: bool
+
+
+async def _words(text: str | None) -> _Words:
     """``text`` as a substring of the number, title, content or address. Indexed, it is
-    checked on the tickets the bigram index finds (:mod:`tickets.text_index`); walking,
-    on each ticket walked."""
+    checked on the tickets the bigram index finds (:mod:`tickets.text_index`), unless
+    PostgreSQL expects that to cost more than reading them all; walking, on each ticket
+    walked (a common word is met soon)."""
     if text is None:
-        return _Selection(Q(), Q())
+        return _Words(Q(), Q(), many=True)
     substring = (
         Q(number__icontains=text)
         | Q(title__icontains=text)
         | Q(content__icontains=text)
         | Q(address__icontains=text)
     )
-    candidates = text_index.holding(text)
-    if candidates is None:
-        return _Selection(substring, substring)
-    return _Selection(Q(Q(id__in=candidates), substring), substring)
+    holding = text_index.holding(text)
+    if holding is None:
+        return _Words(substring, substring, many=True)
+    found = await text_index.candidates(text, _SORTED_AT_MOST)
+    many = found.at_most > _SORTED_AT_MOST
+    if found.likely > _INDEXED_AT_MOST and Ticket._meta.db.capabilities.dialect == "postgres":
+        return _Words(substring, substring, many)
+    return _Words(Q(holding, substring), substring, many)
 
 
 async def list_tickets(
@@ -507,8 +532,7 @@ async def list_tickets(
         category=ticket_filter.category,
     )
     criteria = _criteria(ticket_filter, clock.now())
-    text = _text(ticket_filter)
-    words = _words(text)
+    words = await _words(_text(ticket_filter))
     listed, counted = await scopes(principal)
     visible = Ticket.filter(listed)
     found = visible.filter(codes.indexed, criteria.indexed)
@@ -525,21 +549,30 @@ async def list_tickets(
             statuses = f.statuses or None
             excluded = () if statuses or f.merged else (TicketStatus.MERGED,)
             return await tally.count(codes.area_path, statuses, excluded=excluded)
-        async with settings_on_postgres(_PLANNED_EACH_TIME):
+        async with settings_on_postgres(_PLANNED_EACH_TIME, _BITMAP_MEMORY):
             return await Ticket.filter(
                 counted, codes.indexed, criteria.indexed, words.indexed
             ).count()
 
     async with settings_on_postgres(_PLANNED_EACH_TIME):
-        # Whether the list is long: what the indexes find for the filters, and the
-        # tickets the bigram index finds for the words, each past the threshold. Walked,
-        # the words are checked on each ticket met (a common word is met soon). PostgreSQL,
-        # which plans by its statistics, walks a long list unprompted.
+        # Whether the list is long: what the indexes find for the filters, and what the
+        # bigram index finds for the words, each past the threshold. Walked, the words
+        # are checked on each ticket met. PostgreSQL, which plans by its statistics,
+        # walks a long list unprompted, but takes the bigram index for a common word
+        # (its estimate of the substring's share is far too low), so it is given the
+        # words without the index then.
+        if Ticket._meta.db.capabilities.dialect == "postgres":
+            return await _page(
+                found.filter(words.walking if words.many else words.indexed),
+                order,
+                first=first,
+                after=after,
+                count=count,
+            )
         long = (
             order in _WALKED
-            and Ticket._meta.db.capabilities.dialect == "sqlite"
+            and words.many
             and (everything or await _longer_than(found, _SORTED_AT_MOST))
-            and (text is None or await text_index.holding_more_than(text, _SORTED_AT_MOST))
         )
         return await _page(
             found.filter(words.indexed),
