@@ -9,6 +9,7 @@ from dataclasses import fields
 from typing import Any
 
 import pytest
+from tortoise.expressions import Subquery
 from tortoise.queryset import QuerySet
 
 from grids.areas import AreaRecord, get_areas_by_id, read_areas
@@ -21,6 +22,7 @@ from tests.merchants import market
 from tests.tickets.desk import new_ticket, principal
 from tickets import workflow
 from tickets.categories import get_categories_by_id
+from tickets.lifecycle import TicketStatus
 from tickets.models import Ticket
 from tickets.records import (
     TICKET_COLUMNS,
@@ -28,6 +30,8 @@ from tickets.records import (
     read_tickets,
     read_tickets_with_relations,
 )
+from tickets.sla import Urgency
+from wuyou.rows import RowReader
 
 pytestmark = pytest.mark.usefixtures("connected")
 
@@ -82,3 +86,24 @@ async def test_a_page_reads_the_records_its_tickets_point_at() -> None:
             t.category_id for t in found if t.category_id is not None
         )
         assert relations.channels == await get_channels_by_id(t.channel_id for t in found)
+
+
+async def test_a_select_list_rendered_once_gives_the_statement_rendered_afresh() -> None:
+    """Plain, joined and nested statements, in turns, through one reader and through a
+    new one each time (which renders its select list for the first time)."""
+    queries = [
+        Ticket.all().order_by("-id").limit(5),
+        Ticket.filter(category__code__startswith="NOISE.").order_by("-received_at").limit(5),
+        Ticket.filter(
+            id__in=Subquery(Ticket.filter(status=TicketStatus.RECEIVED).limit(9).values("id"))
+        ).order_by("-id"),
+        Ticket.filter(number="WH1", urgency=Urgency.URGENT).distinct(),
+    ]
+    for columns in (TICKET_COLUMNS, [*TICKET_COLUMNS, "category__code", "department__name"]):
+        shared = RowReader(Ticket, columns)
+        for _ in range(2):
+            for query in queries:
+                _, expected, parameters = RowReader(Ticket, columns).statement(query)
+                _, sql, found = shared.statement(query)
+                assert (sql, found) == (expected, parameters)
+                assert await shared.read(query) == await RowReader(Ticket, columns).read(query)

@@ -14,8 +14,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import datetime
+from enum import Enum
 from typing import Any
 
+from pypika_tortoise.context import SqlContext
 from tortoise.fields import (
     BigIntField,
     BooleanField,
@@ -62,13 +64,26 @@ def _datetime(field: DatetimeField) -> Callable[[Any], Any]:
     return convert
 
 
+class _Members(dict[Any, Any]):
+    """An enum's members by value, which the enum itself finds for any other value (its
+    ``_missing_``, or the ValueError it raises): what calling the enum gives, without
+    calling it for the values of its members."""
+
+    def __init__(self, enum: type[Enum]) -> None:
+        super().__init__(enum._value2member_map_)
+        self.enum = enum
+
+    def __missing__(self, value: Any) -> Any:
+        return self.enum(value)
+
+
 def _converter(field: Field[Any]) -> Convert:
     """How a value of ``field`` read from the database becomes its Python value (None:
     as it is)."""
     if isinstance(field, DatetimeField):
         return _datetime(field)
     if isinstance(field, CharEnumFieldInstance):
-        return field.enum_type
+        return _Members(field.enum_type).__getitem__
     if isinstance(field, BooleanField):
         return bool
     if type(field) in _NATIVE:
@@ -94,6 +109,7 @@ class RowReader:
         self.columns = tuple(columns)
         self._converters: tuple[Convert, ...] | None = None
         self._selects: dict[str, tuple[list[Any], list[Any]]] = {}
+        self._select_clauses: dict[tuple[Any, ...], str] = {}
 
     def converters(self) -> tuple[Convert, ...]:
         """Each column's conversion, worked out on first use: the ORM knows the fields of
@@ -121,7 +137,8 @@ class RowReader:
         The ORM builds the statement selecting the first column alone (its filters, joins,
         ordering and limit), then the select list and joins of every column, built once,
         take the place of its select list: building the terms of 80 columns and their
-        joins for each request costs more than running the statement.
+        joins for each request costs more than running the statement. So does rendering
+        them: the SELECT clause is rendered once for each way of rendering it.
         """
         values = query.values(self.columns[0])
         # What awaiting ``values`` does before running it: ``sql()`` would build the
@@ -133,8 +150,35 @@ class RowReader:
         joined = [join.item for join in built._joins]
         built._selects = list(selects)
         built._joins = [*built._joins, *(j for j in joins if j.item not in joined)]
+        if not built._distinct:
+            built._select_sql = self._select_clause(built._select_sql)  # type: ignore[method-assign,assignment]
         sql, parameters = built.get_parameterized_sql()
         return values._db, sql, parameters
+
+    def _select_clause(self, render: Callable[[SqlContext], str]) -> Callable[[SqlContext], str]:
+        """A query's ``_select_sql`` when its select list is this reader's (plain columns,
+        no parameters): ``render`` once for each way of rendering (the dialect's quotes,
+        names qualified or not), then the same text."""
+        clauses = self._select_clauses
+
+        def select_clause(ctx: SqlContext) -> str:
+            key = (
+                ctx.dialect,
+                ctx.quote_char,
+                ctx.secondary_quote_char,
+                ctx.alias_quote_char,
+                ctx.as_keyword,
+                ctx.subquery,
+                ctx.with_alias,
+                ctx.with_namespace,
+                ctx.subcriterion,
+            )
+            clause = clauses.get(key)
+            if clause is None:
+                clause = clauses[key] = render(ctx)
+            return clause
+
+        return select_clause
 
     async def read(self, query: QuerySet[Any]) -> list[tuple[Any, ...]]:
         """The rows of ``query`` (filters, joins, ordering and limit as given): one
