@@ -5,7 +5,8 @@ DataLoaders would fetch."""
 
 from __future__ import annotations
 
-from dataclasses import fields
+import copy
+from dataclasses import FrozenInstanceError, dataclass, field, fields, replace
 from typing import Any
 
 import pytest
@@ -17,7 +18,7 @@ from grids.catalogue import get_channels_by_id, get_departments_by_id
 from grids.demo import DEMO_DEPARTMENT
 from grids.models import Area
 from merchants.models import Order
-from merchants.records import OrderRecord, read_orders
+from merchants.records import OfferRecord, OrderEventRecord, OrderRecord, read_orders
 from tests.merchants import market
 from tests.tickets.desk import new_ticket, principal
 from tickets import workflow
@@ -31,7 +32,7 @@ from tickets.records import (
     read_tickets_with_relations,
 )
 from tickets.sla import Urgency
-from wuyou.rows import RowReader
+from wuyou.rows import RowReader, record_builder
 
 pytestmark = pytest.mark.usefixtures("connected")
 
@@ -107,3 +108,53 @@ async def test_a_select_list_rendered_once_gives_the_statement_rendered_afresh()
                 _, sql, found = shared.statement(query)
                 assert (sql, found) == (expected, parameters)
                 assert await shared.read(query) == await RowReader(Ticket, columns).read(query)
+
+
+@dataclass(frozen=True, slots=True)
+class _Plain:
+    a: int
+    b: list[str]
+    c: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class _Checked:
+    a: int
+
+    def __post_init__(self) -> None:
+        if self.a < 0:
+            raise ValueError(self.a)
+
+
+@dataclass(frozen=True, slots=True)
+class _KeywordOnly:
+    a: int
+    b: int = field(kw_only=True)
+
+
+@dataclass(frozen=True)
+class _WithoutSlots:
+    a: int
+
+
+@pytest.mark.parametrize(
+    "record", [_Plain, TicketRecord, AreaRecord, OrderRecord, OfferRecord, OrderEventRecord]
+)
+def test_a_record_built_fast_is_the_record_its_class_builds(record: type[Any]) -> None:
+    build = record_builder(record)
+    assert build is not record
+    values = [object() if i % 3 else i for i in range(len(fields(record)))]
+    built, expected = build(*values), record(*values)
+    assert type(built) is record
+    assert built == expected and hash(built) == hash(expected) and repr(built) == repr(expected)
+    assert [getattr(built, f.name) for f in fields(record)] == values
+    with pytest.raises(FrozenInstanceError):
+        built.__setattr__(fields(record)[0].name, 1)
+    assert copy.copy(built) == built == replace(built)
+    with pytest.raises(TypeError):
+        build(*values[:-1], *values[-1:], 0)  # a value too many, as the class refuses it
+
+
+@pytest.mark.parametrize("record", [_Checked, _KeywordOnly, _WithoutSlots])
+def test_a_record_the_builder_cannot_express_is_built_by_its_class(record: type[Any]) -> None:
+    assert record_builder(record) is record

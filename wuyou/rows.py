@@ -13,9 +13,10 @@ equal to what ``values()`` returns, a test checks it on SQLite and PostgreSQL.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import fields, make_dataclass
 from datetime import datetime
 from enum import Enum
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from pypika_tortoise.context import SqlContext
 from tortoise.fields import (
@@ -38,6 +39,7 @@ from tortoise.timezone import get_default_timezone, get_use_tz
 _NATIVE = (IntField, BigIntField, SmallIntField, CharField, TextField, FloatField)
 
 Convert = Callable[[Any], Any] | None
+R = TypeVar("R")
 
 
 def _datetime(field: DatetimeField) -> Callable[[Any], Any]:
@@ -98,6 +100,51 @@ def _field(model: type[Model], column: str) -> Field[Any]:
         related = model._meta.fields_map[relation].related_model  # type: ignore[attr-defined]
         return _field(related, rest)
     return model._meta.fields_map[column]
+
+
+def record_builder(record: type[R]) -> Callable[..., R]:
+    """How to build a frozen, slotted dataclass ``record`` from all its fields' values,
+    in order: as ``record(*values)`` does, in a sixth of the time.
+
+    A frozen dataclass's ``__init__`` sets each field through ``object.__setattr__``
+    (7 µs for a ticket's 45); the builder makes an unfrozen twin with the same slots and
+    makes it a ``record`` (``__class__`` assignment, which Python allows between classes
+    of one layout). The result is a ``record`` like any other, frozen from then on. For a
+    class this cannot express exactly (a ``__post_init__``, fields not all plain
+    positional ones, a base class) the builder is ``record`` itself.
+    """
+    params = getattr(record, "__dataclass_params__", None)
+    declared = getattr(record, "__dataclass_fields__", {})
+    plain = fields(record) if params else ()  # type: ignore[arg-type]
+    names = [f.name for f in plain if f.init and not f.kw_only]
+    if (
+        params is None
+        or not (params.frozen and params.init)
+        or "__slots__" not in record.__dict__
+        or record.__bases__ != (object,)
+        or hasattr(record, "__post_init__")
+        or len(names) != len(declared)  # init=False, keyword-only, InitVar, ClassVar
+    ):
+        return record
+    twin = make_dataclass(
+        f"{record.__name__}Twin",
+        [(name, Any) for name in names],
+        slots=True,
+        eq=False,
+        repr=False,
+        match_args=False,
+    )
+    try:
+        twin(*[None] * len(names)).__class__ = record
+    except TypeError:  # another layout after all
+        return record
+
+    def build(*values: Any) -> R:
+        built = twin(*values)
+        built.__class__ = record
+        return cast(R, built)
+
+    return build
 
 
 class RowReader:
