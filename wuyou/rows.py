@@ -147,6 +147,33 @@ def record_builder(record: type[R]) -> Callable[..., R]:
     return build
 
 
+def _rendered_once(
+    render: Callable[[SqlContext], str], texts: dict[tuple[Any, ...], str]
+) -> Callable[[SqlContext], str]:
+    """``render`` of a part of a statement that is always the same (plain columns and
+    joins, no parameters): rendered once for each way of rendering it (the dialect's
+    quotes, names qualified or not), kept in ``texts``, then the same text."""
+
+    def rendered(ctx: SqlContext) -> str:
+        key = (
+            ctx.dialect,
+            ctx.quote_char,
+            ctx.secondary_quote_char,
+            ctx.alias_quote_char,
+            ctx.as_keyword,
+            ctx.subquery,
+            ctx.with_alias,
+            ctx.with_namespace,
+            ctx.subcriterion,
+        )
+        text = texts.get(key)
+        if text is None:
+            text = texts[key] = render(ctx)
+        return text
+
+    return rendered
+
+
 class RowReader:
     """Reads ``columns`` of ``model`` (field names, ``relation__field`` for a related
     model's) from a query set's rows, each row a tuple in the order of ``columns``."""
@@ -173,7 +200,10 @@ class RowReader:
             values = self.model.all().values(*self.columns)
             values._choose_db_if_not_chosen()
             values._make_query()
-            found = (list(values.query._selects), list(values.query._joins))
+            joins = list(values.query._joins)
+            for join in joins:
+                join.get_sql = _rendered_once(join.get_sql, {})  # type: ignore[method-assign,assignment]
+            found = (list(values.query._selects), joins)
             self._selects[dialect] = found
         return found
 
@@ -185,7 +215,8 @@ class RowReader:
         ordering and limit), then the select list and joins of every column, built once,
         take the place of its select list: building the terms of 80 columns and their
         joins for each request costs more than running the statement. So does rendering
-        them: the SELECT clause is rendered once for each way of rendering it.
+        them: the SELECT clause and those joins are rendered once for each way of
+        rendering them.
         """
         values = query.values(self.columns[0])
         # What awaiting ``values`` does before running it: ``sql()`` would build the
@@ -198,34 +229,9 @@ class RowReader:
         built._selects = list(selects)
         built._joins = [*built._joins, *(j for j in joins if j.item not in joined)]
         if not built._distinct:
-            built._select_sql = self._select_clause(built._select_sql)  # type: ignore[method-assign,assignment]
+            built._select_sql = _rendered_once(built._select_sql, self._select_clauses)  # type: ignore[method-assign,assignment]
         sql, parameters = built.get_parameterized_sql()
         return values._db, sql, parameters
-
-    def _select_clause(self, render: Callable[[SqlContext], str]) -> Callable[[SqlContext], str]:
-        """A query's ``_select_sql`` when its select list is this reader's (plain columns,
-        no parameters): ``render`` once for each way of rendering (the dialect's quotes,
-        names qualified or not), then the same text."""
-        clauses = self._select_clauses
-
-        def select_clause(ctx: SqlContext) -> str:
-            key = (
-                ctx.dialect,
-                ctx.quote_char,
-                ctx.secondary_quote_char,
-                ctx.alias_quote_char,
-                ctx.as_keyword,
-                ctx.subquery,
-                ctx.with_alias,
-                ctx.with_namespace,
-                ctx.subcriterion,
-            )
-            clause = clauses.get(key)
-            if clause is None:
-                clause = clauses[key] = render(ctx)
-            return clause
-
-        return select_clause
 
     async def read(self, query: QuerySet[Any]) -> list[tuple[Any, ...]]:
         """The rows of ``query`` (filters, joins, ordering and limit as given): one
