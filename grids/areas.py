@@ -13,7 +13,7 @@ from tortoise.queryset import QuerySet
 from grids.geometry import cell_key, covers, valid_point
 from grids.models import CODE_MAX_LENGTH, NAME_MAX_LENGTH, Area, AreaLevel, GridType
 from wuyou.pagination import Page, page_from_rows
-from wuyou.rows import RowReader
+from wuyou.rows import RowReader, record_builder
 
 #: The level directly below each level.
 CHILD_LEVEL: Mapping[AreaLevel, AreaLevel] = {
@@ -80,6 +80,7 @@ def plausible_code(code: str) -> bool:
 
 
 _AREAS = RowReader(Area, _COLUMNS)
+_AREA = record_builder(AreaRecord)
 
 
 def _record(row: Mapping[str, Any]) -> AreaRecord:
@@ -88,7 +89,7 @@ def _record(row: Mapping[str, Any]) -> AreaRecord:
 
 async def read_areas(query: QuerySet[Area]) -> list[AreaRecord]:
     """The areas ``query`` selects, in its order (one statement)."""
-    return [AreaRecord(*row) for row in await _AREAS.read(query)]
+    return [_AREA(*row) for row in await _AREAS.read(query)]
 
 
 async def get_area(code: str) -> AreaRecord | None:

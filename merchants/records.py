@@ -12,7 +12,7 @@ from typing import Any
 from tortoise.queryset import QuerySet
 
 from merchants.models import Offer, OfferStatus, Order, OrderEvent, OrderStatus
-from wuyou.rows import RowReader
+from wuyou.rows import RowReader, record_builder
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,16 +93,19 @@ _EVENT_COLUMNS = tuple(OrderEventRecord.__dataclass_fields__)
 _ORDERS = RowReader(Order, ORDER_COLUMNS)
 _OFFERS = RowReader(Offer, OFFER_COLUMNS)
 _EVENTS = RowReader(OrderEvent, _EVENT_COLUMNS)
+_ORDER = record_builder(OrderRecord)
+_OFFER = record_builder(OfferRecord)
+_EVENT = record_builder(OrderEventRecord)
 
 
 async def read_orders(query: QuerySet[Order]) -> list[OrderRecord]:
     """The orders ``query`` selects, in its order (one statement)."""
-    return [OrderRecord(*row) for row in await _ORDERS.read(query)]
+    return [_ORDER(*row) for row in await _ORDERS.read(query)]
 
 
 async def read_offers(query: QuerySet[Offer]) -> list[OfferRecord]:
     """The offers ``query`` selects, in its order (one statement)."""
-    return [OfferRecord(*row) for row in await _OFFERS.read(query)]
+    return [_OFFER(*row) for row in await _OFFERS.read(query)]
 
 
 async def get_orders_by_id(ids: Iterable[int]) -> dict[int, OrderRecord]:
@@ -154,6 +157,6 @@ async def history_of(order_ids: Iterable[int]) -> dict[int, list[OrderEventRecor
     if wanted:
         query = OrderEvent.filter(order_id__in=wanted).order_by("id")
         for row in await _EVENTS.read(query):
-            event = OrderEventRecord(*row)
+            event = _EVENT(*row)
             result[event.order_id].append(event)
     return result

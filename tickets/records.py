@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, fields
 from datetime import datetime
 from typing import Any
@@ -15,7 +15,7 @@ from tickets.categories import CategoryRecord
 from tickets.lifecycle import Satisfaction, TicketStatus
 from tickets.models import Desk, Ticket
 from tickets.sla import SlaWarning, TicketKind, Urgency
-from wuyou.rows import RowReader
+from wuyou.rows import RowReader, record_builder
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,24 +100,27 @@ _WITH_RELATIONS = RowReader(
 )
 
 
-def _record_slices() -> tuple[tuple[int, slice, type[Any]], ...]:
+def _record_slices() -> tuple[tuple[int, slice, Callable[..., Any]], ...]:
     """Where each relation's id is in a row of ``_WITH_RELATIONS``, where its record's
-    columns are, and the record type."""
+    columns are, and how its record is built."""
     found = []
     start = len(TICKET_COLUMNS)
     for _, key, record in _RELATIONS:
         size = len(fields(record))
-        found.append((TICKET_COLUMNS.index(key), slice(start, start + size), record))
+        found.append(
+            (TICKET_COLUMNS.index(key), slice(start, start + size), record_builder(record))
+        )
         start += size
     return tuple(found)
 
 
 _RECORD_SLICES = _record_slices()
+_TICKET = record_builder(TicketRecord)
 
 
 async def read_tickets(query: QuerySet[Ticket]) -> list[TicketRecord]:
     """The tickets ``query`` selects, in its order (one statement)."""
-    return [TicketRecord(*row) for row in await _TICKETS.read(query)]
+    return [_TICKET(*row) for row in await _TICKETS.read(query)]
 
 
 async def read_tickets_with_relations(
@@ -129,7 +132,7 @@ async def read_tickets_with_relations(
     tickets: list[TicketRecord] = []
     found: list[dict[int, Any]] = [{} for _ in _RELATIONS]
     for row in await _WITH_RELATIONS.read(query):
-        tickets.append(TicketRecord(*row[:width]))
+        tickets.append(_TICKET(*row[:width]))
         for (at, columns, record), records in zip(_RECORD_SLICES, found, strict=True):
             key = row[at]
             if key is not None and key not in records:

@@ -6,9 +6,10 @@ one plan serves every request with the same query text. It holds, per object typ
 selection, the fields in response order, each with how its value is read (an attribute, the
 field's own resolver called directly, or, for fields with arguments or field extensions,
 the resolver Strawberry gives graphql-core) and how it is completed (a leaf's output
-coercion, a nested plan, a list). Running it (:mod:`schema.compiled.run`) goes breadth
-first: every object of one level is read together, so the DataLoaders behind a level's
-relations send one batch each, and no field costs graphql-core's per-field completion.
+coercion, a column at a time: :mod:`schema.compiled.leaves`; a nested plan; a list).
+Running it (:mod:`schema.compiled.run`) goes breadth first: every object of one level is
+read together, so the DataLoaders behind a level's relations send one batch each, and no
+field costs graphql-core's per-field completion.
 
 Whatever a plan cannot express is refused at build time (:class:`NotCompilable`), and the
 operation is served by the standard executor: mutations and subscriptions, interfaces and
@@ -34,6 +35,7 @@ from graphql import (
     GraphQLObjectType,
     GraphQLOutputType,
     GraphQLSchema,
+    GraphQLString,
     InlineFragmentNode,
     NamedTypeNode,
     OperationDefinitionNode,
@@ -44,6 +46,8 @@ from graphql import (
 from strawberry.schema.schema_converter import GraphQLCoreConverter
 from strawberry.types.field import StrawberryField
 
+from schema.compiled.leaves import Column, column_of
+
 
 class NotCompilable(Exception):
     """The operation uses something a plan does not express."""
@@ -51,9 +55,9 @@ class NotCompilable(Exception):
 
 @dataclass(frozen=True, slots=True, eq=False)
 class Leaf:
-    """A scalar or enum, coerced for output as graphql-core does."""
+    """A scalar or enum, coerced for output as graphql-core does (a column at a time)."""
 
-    coerce: Callable[[Any], Any]
+    column: Column
     non_null: bool
 
 
@@ -199,7 +203,7 @@ class _Builder:
                 parent_type=parent,
                 definition=None,
                 nodes=tuple(nodes),
-                completion=Leaf(coerce=str, non_null=True),
+                completion=Leaf(column=column_of(GraphQLString), non_null=True),
                 constant=parent.name,
             )
         if name.startswith("__"):
@@ -244,5 +248,5 @@ class _Builder:
             selection_sets = [n.selection_set for n in nodes if n.selection_set]
             return Nested(plan=self.object_plan(inner, selection_sets), non_null=non_null)
         if isinstance(inner, GraphQLLeafType):
-            return Leaf(coerce=inner.coerce_output_value, non_null=non_null)
+            return Leaf(column=column_of(inner), non_null=non_null)
         raise NotCompilable(f"abstract type {inner}")

@@ -23,6 +23,7 @@ from strawberry.types import Info
 
 from schema.compiled.drive import Unsupported, resolve_all
 from schema.compiled.plan import (
+    CallShape,
     Completion,
     FieldPlan,
     Leaf,
@@ -142,22 +143,14 @@ class Run:
         if field.constant is not None:
             return [field.constant] * len(sources)
         if field.attribute is not None:
-            return [field.attribute(source) for source in sources]
-        raw, info = self.info(field)
+            return list(map(field.attribute, sources))
         values: list[Any] = []
         try:
             if field.call is not None:
-                shape = field.call
-                keywords = {shape.info_keyword: info} if shape.info_keyword else {}
-                for source in sources:
-                    for name in shape.source_keywords:
-                        keywords[name] = source
-                    if shape.pass_self:
-                        values.append(shape.function(source, **keywords))
-                    else:
-                        values.append(shape.function(**keywords))
+                self._call(field, field.call, sources, values)
                 return values
             assert field.resolve is not None and field.definition is not None
+            raw, _ = self.info(field)
             arguments = get_argument_values(field.definition, field.nodes[0], self.variables)
             for source in sources:
                 values.append(field.resolve(source, raw, **arguments))
@@ -166,26 +159,56 @@ class Run:
             _close(values)
             raise Fallback(f"{field.parent_type.name}.{field.name} raised {error!r}") from error
 
+    def _call(
+        self, field: FieldPlan, shape: CallShape, sources: list[Any], values: list[Any]
+    ) -> None:
+        """Append the resolver's value for each of ``sources`` to ``values``."""
+        function, append = shape.function, values.append
+        if shape.info_keyword is None and not shape.source_keywords:
+            if shape.pass_self:
+                for source in sources:
+                    append(function(source))
+            else:
+                for _ in sources:
+                    append(function())
+            return
+        keywords = {shape.info_keyword: self.info(field)[1]} if shape.info_keyword else {}
+        for source in sources:
+            for name in shape.source_keywords:
+                keywords[name] = source
+            if shape.pass_self:
+                append(function(source, **keywords))
+            else:
+                append(function(**keywords))
+
     async def _complete(self, completion: Completion, values: list[Any]) -> list[Any]:
-        # Counted by identity: the values are the resolvers' data, compared with None.
-        nulls = sum(1 for value in values if value is None)
-        if completion.non_null and nulls:
-            raise Fallback("null for a non-null field")
         if isinstance(completion, Leaf):
-            coerce = completion.coerce
+            if completion.non_null and _has_null(values):
+                raise Fallback("null for a non-null field")
             try:
-                out = [None if value is None else coerce(value) for value in values]
+                return completion.column(values)
             except Exception as error:
                 raise Fallback(f"a value does not coerce: {error}") from error
-            if sum(1 for o in out if o is None) != nulls:
-                raise Fallback("a value coerced to null")
-            return out
-        present = [value for value in values if value is not None]
+        present = values
+        if _has_null(values):
+            if completion.non_null:
+                raise Fallback("null for a non-null field")
+            present = [value for value in values if value is not None]
+        done: list[Any]
         if isinstance(completion, Nested):
-            done = iter(await self.objects(completion.plan, present))
-            return [None if value is None else next(done) for value in values]
-        assert isinstance(completion, ListOf)
-        lists = [list(value) for value in present]
-        flat = iter(await self._complete(completion.item, [v for each in lists for v in each]))
-        items = iter([[next(flat) for _ in each] for each in lists])
-        return [None if value is None else next(items) for value in values]
+            done = await self.objects(completion.plan, present)
+        else:
+            assert isinstance(completion, ListOf)
+            lists = [list(value) for value in present]
+            flat = iter(await self._complete(completion.item, [v for each in lists for v in each]))
+            done = [[next(flat) for _ in each] for each in lists]
+        if present is values:
+            return done
+        found = iter(done)
+        return [None if value is None else next(found) for value in values]
+
+
+def _has_null(values: list[Any]) -> bool:
+    """Whether one of ``values`` is None (``in`` alone would also find a value equal to
+    None: the values are the resolvers' data, compared by identity)."""
+    return None in values and any(value is None for value in values)
