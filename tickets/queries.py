@@ -227,6 +227,10 @@ _PLANNED_EACH_TIME = "plan_cache_mode = force_custom_plan"
 #: again (50 s for "2026", 887,000 tickets, at a million), where matching the substring
 #: on every row takes 1-2 s.
 _INDEXED_AT_MOST = 50_000
+#: A text list's page alone: PostgreSQL, expecting few of the tickets it walks to hold
+#: the text, starts parallel workers for a walk that is over in a few milliseconds
+#: (25 ms of start-up at a million tickets).
+_SERIAL = "max_parallel_workers_per_gather = 0"
 #: Work memory for a count: its bitmap of a million tickets' rows stays exact in it,
 #: should an estimate fall short.
 _BITMAP_MEMORY = "work_mem = '32MB'"
@@ -532,7 +536,8 @@ async def list_tickets(
         category=ticket_filter.category,
     )
     criteria = _criteria(ticket_filter, clock.now())
-    words = await _words(_text(ticket_filter))
+    text = _text(ticket_filter)
+    words = await _words(text)
     listed, counted = await scopes(principal)
     visible = Ticket.filter(listed)
     found = visible.filter(codes.indexed, criteria.indexed)
@@ -554,7 +559,7 @@ async def list_tickets(
                 counted, codes.indexed, criteria.indexed, words.indexed
             ).count()
 
-    async with settings_on_postgres(_PLANNED_EACH_TIME):
+    async with settings_on_postgres(_PLANNED_EACH_TIME, *([_SERIAL] if text else [])):
         # Whether the list is long: what the indexes find for the filters, and what the
         # bigram index finds for the words, each past the threshold. Walked, the words
         # are checked on each ticket met. PostgreSQL, which plans by its statistics,
