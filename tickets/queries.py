@@ -537,7 +537,6 @@ async def list_tickets(
     )
     criteria = _criteria(ticket_filter, clock.now())
     text = _text(ticket_filter)
-    words = await _words(text)
     listed, counted = await scopes(principal)
     visible = Ticket.filter(listed)
     found = visible.filter(codes.indexed, criteria.indexed)
@@ -560,6 +559,7 @@ async def list_tickets(
             ).count()
 
     async with settings_on_postgres(_PLANNED_EACH_TIME, *([_SERIAL] if text else [])):
+        words = await _words(text)  # PostgreSQL's estimates planned serially, here
         # Whether the list is long: what the indexes find for the filters, and what the
         # bigram index finds for the words, each past the threshold. Walked, the words
         # are checked on each ticket met. PostgreSQL, which plans by its statistics,

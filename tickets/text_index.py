@@ -124,7 +124,8 @@ class Candidates:
 
 async def candidates(text: str, cap: int) -> Candidates:
     """About how many tickets hold every bigram of ``text``. On SQLite exactly, counted
-    up to ``cap + 1`` in the index alone. On PostgreSQL by the planner's estimates from
+    up to ``cap + 1`` in the index alone. On PostgreSQL (in a transaction with
+    ``max_parallel_workers_per_gather = 0``) by the planner's estimates from
     the index's statistics, reading no ticket: likely, its estimate for them all, which
     takes them for independent (a word's bigrams are not) and can come out far too
     low; at most, its estimate for the least frequent. Every ticket when ``text`` has no
@@ -140,22 +141,26 @@ async def candidates(text: str, cap: int) -> Candidates:
             [_sqlite_match(text), cap + 1],
         )
         return Candidates(int(rows[0][0]), int(rows[0][0]))
-    likely = await _postgres_estimate(text)
-    if len(pairs) == 1:
-        return Candidates(likely, likely)
-    each = [await _postgres_estimate(pair) for pair in pairs[:_ESTIMATED_AT_MOST]]
-    return Candidates(max(likely, min(each)), likely)
+    likely, *each = await _postgres_estimates([text, *pairs[:_ESTIMATED_AT_MOST]])
+    return Candidates(max(likely, min(each)) if len(pairs) > 1 else likely, likely)
 
 
-#: How many of a text's bigrams PostgreSQL's estimate looks at (each one costs a plan).
+#: How many of a text's bigrams PostgreSQL's estimate looks at.
 _ESTIMATED_AT_MOST = 6
 
 
-async def _postgres_estimate(text: str) -> int:
-    """The planner's estimate of the tickets holding the bigrams of ``text``."""
-    query = Ticket.filter(_Holding(text)).values_list("id", flat=True)
-    query.sql()  # builds the statement
-    sql, values = query.query.get_parameterized_sql()
-    _, rows = await Ticket._meta.db.execute_query(f"EXPLAIN (FORMAT JSON) {sql}", values)
+async def _postgres_estimates(texts: list[str]) -> list[int]:
+    """The planner's estimates of the tickets holding the bigrams of each of ``texts``:
+    one plan, of their queries put together with UNION ALL (planned without parallel
+    workers, whose parts count rows per worker)."""
+    columns = " || ' ' || ".join(INDEXED_COLUMNS)
+    indexed = f"{POSTGRES_FUNCTION}(upper({columns}))"
+    sql = " UNION ALL ".join(
+        f'SELECT id FROM "ticket" WHERE {indexed} @> {POSTGRES_FUNCTION}(upper(${i}::text))'
+        for i in range(1, len(texts) + 1)
+    )
+    _, rows = await Ticket._meta.db.execute_query(f"EXPLAIN (FORMAT JSON) {sql}", texts)
     plan = rows[0][0]
-    return int((json.loads(plan) if isinstance(plan, str) else plan)[0]["Plan"]["Plan Rows"])
+    top = (json.loads(plan) if isinstance(plan, str) else plan)[0]["Plan"]
+    parts = top["Plans"] if len(texts) > 1 else [top]
+    return [int(part["Plan Rows"]) for part in parts]
