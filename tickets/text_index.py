@@ -141,7 +141,10 @@ async def candidates(text: str, cap: int) -> Candidates:
             [_sqlite_match(text), cap + 1],
         )
         return Candidates(int(rows[0][0]), int(rows[0][0]))
-    likely, *each = await _postgres_estimates([text, *pairs[:_ESTIMATED_AT_MOST]])
+    estimates = await _postgres_estimates([text, *pairs[:_ESTIMATED_AT_MOST]])
+    if estimates is None:  # a plan of another shape: taken for many
+        return Candidates(cap + 1, cap + 1)
+    likely, *each = estimates
     return Candidates(max(likely, min(each)) if len(pairs) > 1 else likely, likely)
 
 
@@ -149,10 +152,10 @@ async def candidates(text: str, cap: int) -> Candidates:
 _ESTIMATED_AT_MOST = 6
 
 
-async def _postgres_estimates(texts: list[str]) -> list[int]:
+async def _postgres_estimates(texts: list[str]) -> list[int] | None:
     """The planner's estimates of the tickets holding the bigrams of each of ``texts``:
     one plan, of their queries put together with UNION ALL (planned without parallel
-    workers, whose parts count rows per worker)."""
+    workers, whose parts count rows per worker); None for a plan of another shape."""
     columns = " || ' ' || ".join(INDEXED_COLUMNS)
     indexed = f"{POSTGRES_FUNCTION}(upper({columns}))"
     sql = " UNION ALL ".join(
@@ -162,5 +165,7 @@ async def _postgres_estimates(texts: list[str]) -> list[int]:
     _, rows = await Ticket._meta.db.execute_query(f"EXPLAIN (FORMAT JSON) {sql}", texts)
     plan = rows[0][0]
     top = (json.loads(plan) if isinstance(plan, str) else plan)[0]["Plan"]
-    parts = top["Plans"] if len(texts) > 1 else [top]
+    parts = top.get("Plans", []) if top["Node Type"] == "Append" else [top]
+    if len(parts) != len(texts):
+        return None
     return [int(part["Plan Rows"]) for part in parts]

@@ -207,3 +207,19 @@ async def test_the_migration_indexes_the_tickets_already_there() -> None:
         await migration.create_text_index(None, editor)
     assert len(await _listed("化粪池")) >= 2
     await _same_as_the_substring(["化粪池", "污水横流", "漏水", "油烟", "路灯"])
+
+
+async def test_postgres_estimates_come_from_one_plan_or_are_taken_for_many() -> None:
+    _on("postgres")
+    estimates = await text_index._postgres_estimates(["漏水", "井盖", "x"])
+    assert estimates is not None and len(estimates) == 3
+    # Planned with parallel workers, the parts count rows per worker: not read.
+    connection = connections.get("default")
+    async with connection._in_transaction() as transaction:
+        await transaction.execute_script(
+            "SET LOCAL parallel_setup_cost = 0; SET LOCAL parallel_tuple_cost = 0;"
+            " SET LOCAL min_parallel_table_scan_size = 0; SET LOCAL enable_bitmapscan = off;"
+            " SET LOCAL max_parallel_workers_per_gather = 2"
+        )
+        found = await text_index.candidates("漏水严重", 100)
+    assert found == text_index.Candidates(101, 101)
