@@ -196,10 +196,27 @@ def _text_problems(request: TicketRequest) -> list[Problem]:
             problems.append(Problem("citizenPhone", ErrorCode.INVALID, "不是有效的电话号码。"))
     if len(request.address) > 200:
         problems.append(Problem("address", ErrorCode.TOO_LONG, "地址最多 200 个字。"))
+    problems += _nul_problems(
+        title=request.title,
+        content=request.content,
+        address=request.address,
+        citizenName=request.citizen_name,
+    )
     key = request.idempotency_key
     if key is not None and not _valid_key(key):
         problems.append(Problem("idempotencyKey", ErrorCode.INVALID, "幂等键应为 8–64 个字符。"))
     return problems
+
+
+def _nul_problems(**texts: str) -> list[Problem]:
+    """INVALID for each of ``texts`` (by field name) holding a NUL character: PostgreSQL's
+    text cannot store one, and SQLite's string functions (its text index's among them)
+    stop at it."""
+    return [
+        Problem(name, ErrorCode.INVALID, "不能含有空字符（U+0000）。")
+        for name, text in texts.items()
+        if "\x00" in text
+    ]
 
 
 def _valid_key(key: str) -> bool:

@@ -221,11 +221,11 @@ _WALKED = frozenset({TicketOrder.RECEIVED_DESC, TicketOrder.RECEIVED_ASC})
 #: may keep one plan for any values, and for a long list such a plan fetches and sorts
 #: all its tickets.
 _PLANNED_EACH_TIME = "plan_cache_mode = force_custom_plan"
-#: Past this many tickets holding a text's bigrams (by its estimate), PostgreSQL reads
-#: the tickets rather than the bigram index: the bitmap of so many rows outgrows its 4 MB
-#: of work memory, and each row of a page it then holds inexactly is cut into bigrams
-#: again (50 s for "2026", 887,000 tickets, at a million), where matching the substring
-#: on every row takes 1-2 s.
+#: Past this many tickets holding a text's bigrams, a list reads the tickets rather than
+#: the bigram index: on PostgreSQL the bitmap of so many rows outgrows its 4 MB of work
+#: memory, and each row of a page it then holds inexactly is cut into bigrams again (50 s
+#: for "2026", 887,000 tickets, at a million, where matching the substring on every row
+#: takes 1-2 s); on SQLite the list of their ids costs more than it saves.
 _INDEXED_AT_MOST = 50_000
 #: A text list's page alone: PostgreSQL, expecting few of the tickets it walks to hold
 #: the text, starts parallel workers for a walk that is over in a few milliseconds
@@ -508,9 +508,9 @@ async def _words(text: str | None) -> _Words:
     holding = text_index.holding(text)
     if holding is None:
         return _Words(substring, substring, many=True)
-    found = await text_index.candidates(text, _SORTED_AT_MOST)
+    found = await text_index.candidates(text, _INDEXED_AT_MOST)
     many = found.at_most > _SORTED_AT_MOST
-    if found.likely > _INDEXED_AT_MOST and Ticket._meta.db.capabilities.dialect == "postgres":
+    if found.likely > _INDEXED_AT_MOST:
         return _Words(substring, substring, many)
     return _Words(Q(holding, substring), substring, many)
 
@@ -548,39 +548,38 @@ async def list_tickets(
         statuses=f.statuses, area_code=f.area_code, merged=f.merged
     )
 
-    async def count() -> int:
-        if tallied:
-            statuses = f.statuses or None
-            excluded = () if statuses or f.merged else (TicketStatus.MERGED,)
-            return await tally.count(codes.area_path, statuses, excluded=excluded)
-        async with settings_on_postgres(_PLANNED_EACH_TIME, _BITMAP_MEMORY):
-            return await Ticket.filter(
-                counted, codes.indexed, criteria.indexed, words.indexed
-            ).count()
-
     async with settings_on_postgres(_PLANNED_EACH_TIME, *([_SERIAL] if text else [])):
         words = await _words(text)  # PostgreSQL's estimates planned serially, here
-        # Whether the list is long: what the indexes find for the filters, and what the
-        # bigram index finds for the words, each past the threshold. Walked, the words
-        # are checked on each ticket met. PostgreSQL, which plans by its statistics,
-        # walks a long list unprompted, but takes the bigram index for a common word
-        # (its estimate of the substring's share is far too low), so it is given the
-        # words without the index then.
-        if Ticket._meta.db.capabilities.dialect == "postgres":
-            return await _page(
-                found.filter(words.walking if words.many else words.indexed),
-                order,
-                first=first,
-                after=after,
-                count=count,
-            )
-        long = (
-            order in _WALKED
-            and words.many
-            and (everything or await _longer_than(found, _SORTED_AT_MOST))
-        )
+        dialect = Ticket._meta.db.capabilities.dialect
+        # On SQLite, whether the list is long: what the indexes find for the filters,
+        # and what the bigram index finds for the words, each past the threshold. When
+        # the filters find few tickets, the words are checked on those alone (the
+        # bigram index would read every ticket of a common word's).
+        if (
+            words.many
+            and dialect == "sqlite"
+            and not everything
+            and not await _longer_than(found, _SORTED_AT_MOST)
+        ):
+            words = _Words(words.walking, words.walking, many=False)
+        long = order in _WALKED and words.many and dialect == "sqlite"
+
+        async def count() -> int:
+            if tallied:
+                statuses = f.statuses or None
+                excluded = () if statuses or f.merged else (TicketStatus.MERGED,)
+                return await tally.count(codes.area_path, statuses, excluded=excluded)
+            async with settings_on_postgres(_PLANNED_EACH_TIME, _BITMAP_MEMORY):
+                return await Ticket.filter(
+                    counted, codes.indexed, criteria.indexed, words.indexed
+                ).count()
+
+        # Walked, the words are checked on each ticket met. PostgreSQL, which plans by
+        # its statistics, walks a long list unprompted, but takes the bigram index for a
+        # common word (its estimate of the substring's share is far too low), so it is
+        # given the words without the index then.
         return await _page(
-            found.filter(words.indexed),
+            found.filter(words.walking if words.many and dialect == "postgres" else words.indexed),
             order,
             first=first,
             after=after,

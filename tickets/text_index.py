@@ -25,6 +25,7 @@ import itertools
 import json
 import unicodedata
 from dataclasses import dataclass
+from typing import Any
 
 from pypika_tortoise import Table
 from pypika_tortoise.context import SqlContext
@@ -42,9 +43,15 @@ POSTGRES_FUNCTION = "ticket_bigrams"
 INDEXED_COLUMNS = ("number", "title", "content", "address")
 
 
+#: Separators to SQLite's Unicode tables (Zs) but not to Python's: U+180E, the Mongolian
+#: vowel separator, a Cf since Unicode 6.3 (every code point compared).
+_SQLITE_SEPARATORS = frozenset("\u180e")
+
+
 def _splits(character: str) -> bool:
     """Whether the SQLite tokenizer splits tokens at ``character``."""
-    return unicodedata.category(character)[0] == "Z" or unicodedata.category(character) == "Cc"
+    category = unicodedata.category(character)
+    return category[0] == "Z" or category == "Cc" or character in _SQLITE_SEPARATORS
 
 
 def bigrams(text: str) -> list[str]:
@@ -164,8 +171,15 @@ async def _postgres_estimates(texts: list[str]) -> list[int] | None:
     )
     _, rows = await Ticket._meta.db.execute_query(f"EXPLAIN (FORMAT JSON) {sql}", texts)
     plan = rows[0][0]
-    top = (json.loads(plan) if isinstance(plan, str) else plan)[0]["Plan"]
-    parts = top.get("Plans", []) if top["Node Type"] == "Append" else [top]
-    if len(parts) != len(texts):
+    return plan_rows(json.loads(plan) if isinstance(plan, str) else plan, len(texts))
+
+
+def plan_rows(plan: Any, parts: int) -> list[int] | None:
+    """The estimated rows of each of the ``parts`` queries put together in PostgreSQL's
+    JSON ``plan``: its Append's parts (or the plan itself, of one); None for a plan of
+    another shape."""
+    top = plan[0]["Plan"]
+    nodes = top.get("Plans", []) if top["Node Type"] == "Append" else [top]
+    if len(nodes) != parts or (parts > 1 and top["Node Type"] != "Append"):
         return None
-    return [int(part["Plan Rows"]) for part in parts]
+    return [int(node["Plan Rows"]) for node in nodes]

@@ -18,6 +18,7 @@ from tickets import queries, text_index
 from tickets.models import Ticket, TicketEvent
 from tickets.queries import TicketFilter, list_tickets
 from tickets.text_index import bigrams
+from wuyou.errors import DomainError, ErrorCode
 
 pytestmark = pytest.mark.usefixtures("connected")
 
@@ -209,17 +210,75 @@ async def test_the_migration_indexes_the_tickets_already_there() -> None:
     await _same_as_the_substring(["化粪池", "污水横流", "漏水", "油烟", "路灯"])
 
 
-async def test_postgres_estimates_come_from_one_plan_or_are_taken_for_many() -> None:
+async def test_postgres_estimates_come_from_one_plan() -> None:
     _on("postgres")
     estimates = await text_index._postgres_estimates(["漏水", "井盖", "x"])
     assert estimates is not None and len(estimates) == 3
-    # Planned with parallel workers, the parts count rows per worker: not read.
+
+
+def test_a_plan_of_another_shape_gives_no_estimates() -> None:
+    def scan(rows: int) -> dict[str, Any]:
+        return {"Node Type": "Bitmap Heap Scan", "Plan Rows": rows}
+
+    append = {"Node Type": "Append", "Plan Rows": 30, "Plans": [scan(10), scan(20)]}
+    assert text_index.plan_rows([{"Plan": append}], 2) == [10, 20]
+    assert text_index.plan_rows([{"Plan": scan(7)}], 1) == [7]
+    # With parallel workers the parts count rows per worker, under a Gather.
+    gather = {"Node Type": "Gather", "Plan Rows": 30, "Plans": [dict(append)]}
+    assert text_index.plan_rows([{"Plan": gather}], 2) is None
+    assert text_index.plan_rows([{"Plan": append}], 3) is None
+
+
+async def test_a_nul_which_sqlites_index_would_stop_at_is_refused_at_intake() -> None:
+    with pytest.raises(DomainError) as refused:
+        await intake("标题\x00尾", content="窨井\x00漏气", address="路\x00口")
+    assert {(p.field, p.code) for p in refused.value.problems} == {
+        ("title", ErrorCode.INVALID),
+        ("content", ErrorCode.INVALID),
+        ("address", ErrorCode.INVALID),
+    }
+
+
+async def test_separators_to_sqlite_alone_are_left_out_of_a_search() -> None:
+    """U+180E is a separator to SQLite's Unicode tables, not to Python's."""
+    ticket = await intake("蒙古文\u180e\u180e分隔", content="详见标题。")
+    assert bigrams("\u180e\u180e") == []
+    assert ticket.id in await _listed("\u180e\u180e")
+    assert ticket.id in await _listed("文\u180e\u180e分")
+
+
+async def test_a_ticket_given_another_id_is_found_by_it() -> None:
+    ticket = await intake("更换编号的工单", content="详见标题。")
+    await TicketEvent.filter(ticket_id=ticket.id).delete()
     connection = connections.get("default")
-    async with connection._in_transaction() as transaction:
-        await transaction.execute_script(
-            "SET LOCAL parallel_setup_cost = 0; SET LOCAL parallel_tuple_cost = 0;"
-            " SET LOCAL min_parallel_table_scan_size = 0; SET LOCAL enable_bitmapscan = off;"
-            " SET LOCAL max_parallel_workers_per_gather = 2"
+    moved = ticket.id + 1_000_000
+    placeholder = "?" if connection.capabilities.dialect == "sqlite" else "$1"
+    await connection.execute_query(
+        f"UPDATE ticket SET id = {moved} WHERE id = {placeholder}", [ticket.id]
+    )
+    assert await _listed("更换编号") == {moved}
+
+
+async def test_a_common_text_in_a_short_list_is_checked_on_that_list_alone(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A department's few tickets with a text the index finds in many: the substring is
+    checked on the department's, without reading every ticket the index finds."""
+    _on("sqlite")
+    many = text_index.Candidates(10_000, 10_000)
+
+    async def common(text: str, cap: int) -> text_index.Candidates:
+        return many
+
+    monkeypatch.setattr(text_index, "candidates", common)
+    agent = await principal("demo-agent")
+    with _statements() as seen:
+        page = await list_tickets(
+            agent, TicketFilter(text="油烟", department="150300-HJ"), first=50, after=None
         )
-        found = await text_index.candidates("漏水严重", 100)
-    assert found == text_index.Candidates(101, 101)
+        total = await page.count()
+    assert not any("MATCH" in sql for sql, _ in seen)
+    expected = await Ticket.filter(_substring("油烟"), department__code="150300-HJ").exclude(
+        status="MERGED"
+    )
+    assert {t.id for t in page.items} == {t.id for t in expected} and total == len(expected)

@@ -12,7 +12,8 @@ from tortoise import migrations
 from tortoise.migrations import operations as ops
 
 # The bigrams of {row}'s text, space-separated, in SQLite (triggers take no WITH, but a
-# subquery inside them may have one).
+# subquery inside them may have one). SQLite's length() and substr() stop at a NUL, which
+# intake refuses in a ticket's texts for that reason (and PostgreSQL's text cannot hold).
 _TEXT = "{row}.number || ' ' || {row}.title || ' ' || {row}.content || ' ' || {row}.address"
 _BIGRAMS = (
     f"(WITH RECURSIVE s(t) AS (SELECT {_TEXT}),"
@@ -42,9 +43,10 @@ _SQLITE = [
     " FROM ticket",
     f"CREATE TRIGGER ticket_text_insert AFTER INSERT ON ticket BEGIN {_add('NEW')} END",
     f"CREATE TRIGGER ticket_text_delete AFTER DELETE ON ticket BEGIN {_remove('OLD')} END",
-    "CREATE TRIGGER ticket_text_update AFTER UPDATE OF number, title, content, address"
-    " ON ticket WHEN OLD.number IS NOT NEW.number OR OLD.title IS NOT NEW.title"
-    " OR OLD.content IS NOT NEW.content OR OLD.address IS NOT NEW.address"
+    "CREATE TRIGGER ticket_text_update AFTER UPDATE OF id, number, title, content, address"
+    " ON ticket WHEN OLD.id IS NOT NEW.id OR OLD.number IS NOT NEW.number"
+    " OR OLD.title IS NOT NEW.title OR OLD.content IS NOT NEW.content"
+    " OR OLD.address IS NOT NEW.address"
     f" BEGIN {_remove('OLD')} {_add('NEW')} END",
 ]
 
