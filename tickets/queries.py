@@ -231,8 +231,8 @@ _INDEXED_AT_MOST = 50_000
 #: the text, starts parallel workers for a walk that is over in a few milliseconds
 #: (25 ms of start-up at a million tickets).
 _SERIAL = "max_parallel_workers_per_gather = 0"
-#: Work memory for a count: its bitmap of a million tickets' rows stays exact in it,
-#: should an estimate fall short.
+#: Work memory for a text list's count: its bitmap of a million tickets' rows stays
+#: exact in it, should an estimate fall short.
 _BITMAP_MEMORY = "work_mem = '32MB'"
 _SEPARATOR = "|"
 _ID_LIMIT = 2**63  # BIGINT
@@ -494,9 +494,9 @@ class _Words:
 
 async def _words(text: str | None) -> _Words:
     """``text`` as a substring of the number, title, content or address. Indexed, it is
-    checked on the tickets the bigram index finds (:mod:`tickets.text_index`), unless
-    PostgreSQL expects that to cost more than reading them all; walking, on each ticket
-    walked (a common word is met soon)."""
+    checked on the tickets the bigram index finds (:mod:`tickets.text_index`), unless it
+    finds more than :data:`_INDEXED_AT_MOST`; walking, on each ticket walked (a common
+    word is met soon)."""
     if text is None:
         return _Words(Q(), Q(), many=True)
     substring = (
@@ -558,6 +558,7 @@ async def list_tickets(
         if (
             words.many
             and dialect == "sqlite"
+            and (order in _WALKED or text is not None)
             and not everything
             and not await _longer_than(found, _SORTED_AT_MOST)
         ):
@@ -569,7 +570,9 @@ async def list_tickets(
                 statuses = f.statuses or None
                 excluded = () if statuses or f.merged else (TicketStatus.MERGED,)
                 return await tally.count(codes.area_path, statuses, excluded=excluded)
-            async with settings_on_postgres(_PLANNED_EACH_TIME, _BITMAP_MEMORY):
+            async with settings_on_postgres(
+                _PLANNED_EACH_TIME, *([_BITMAP_MEMORY] if text else [])
+            ):
                 return await Ticket.filter(
                     counted, codes.indexed, criteria.indexed, words.indexed
                 ).count()

@@ -89,9 +89,15 @@ class _Holds(Criterion):
         # The expression of the index, on the row itself: PostgreSQL then chooses between
         # the index and the list's order by its statistics, and checks the (costly)
         # bigrams of a walked row only once its (cheap) substring has matched.
-        text = " || ' ' || ".join(self.table[c].get_sql(ctx) for c in INDEXED_COLUMNS)
-        value = ValueWrapper(self.text).get_sql(ctx)
-        return f"{POSTGRES_FUNCTION}(upper({text})) @> {POSTGRES_FUNCTION}(upper({value}))"
+        columns = [self.table[c].get_sql(ctx) for c in INDEXED_COLUMNS]
+        return _postgres_holds(columns, ValueWrapper(self.text).get_sql(ctx))
+
+
+def _postgres_holds(columns: list[str], value: str) -> str:
+    """PostgreSQL's condition that the row's ``columns`` (SQL) hold every bigram of
+    ``value`` (SQL): the index's expression, contains, the value's bigrams."""
+    text = " || ' ' || ".join(columns)
+    return f"{POSTGRES_FUNCTION}(upper({text})) @> {POSTGRES_FUNCTION}(upper({value}))"
 
 
 class _Holding(Q):
@@ -163,10 +169,8 @@ async def _postgres_estimates(texts: list[str]) -> list[int] | None:
     """The planner's estimates of the tickets holding the bigrams of each of ``texts``:
     one plan, of their queries put together with UNION ALL (planned without parallel
     workers, whose parts count rows per worker); None for a plan of another shape."""
-    columns = " || ' ' || ".join(INDEXED_COLUMNS)
-    indexed = f"{POSTGRES_FUNCTION}(upper({columns}))"
     sql = " UNION ALL ".join(
-        f'SELECT id FROM "ticket" WHERE {indexed} @> {POSTGRES_FUNCTION}(upper(${i}::text))'
+        f'SELECT id FROM "ticket" WHERE {_postgres_holds(list(INDEXED_COLUMNS), f"${i}::text")}'
         for i in range(1, len(texts) + 1)
     )
     _, rows = await Ticket._meta.db.execute_query(f"EXPLAIN (FORMAT JSON) {sql}", texts)
